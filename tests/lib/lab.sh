@@ -20,6 +20,7 @@ LAB_NAMESPACES=()
 LAB_PIDS=()
 
 lab_require() {
+  [ -z "${SYSTOLE_SKIP_INTEGRATION:-}" ] || skip_all "namespace tests disabled (SYSTOLE_SKIP_INTEGRATION)"
   [ "$(id -u)" = 0 ] || skip_all "needs root for network namespaces"
   command -v ip >/dev/null || skip_all "needs iproute2"
   command -v unshare >/dev/null || skip_all "needs unshare (util-linux)"
