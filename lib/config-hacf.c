@@ -575,8 +575,22 @@ hb_hacf_line (HbConfigBuilder *b, char *text, guint line)
       hb_config_warn (b, HB_CONFIG_ERROR_DUPLICATE, hb_hacf_file (b), line,
                       "%s already set on line %u: this line overrides it", d->name, previous);
     }
+  guint errors_before = b->n_errors;
   g_hash_table_insert (b->seen, (gpointer) d->name, GUINT_TO_POINTER (line));
   d->handler (b, d, line, values);
+  if (b->n_errors != errors_before)
+    {
+      /* A rejected value did not set anything: checks that depend on it
+       * must not report the same line again. */
+      if (previous != 0)
+        {
+          g_hash_table_insert (b->seen, (gpointer) d->name, GUINT_TO_POINTER (previous));
+        }
+      else
+        {
+          g_hash_table_remove (b->seen, d->name);
+        }
+    }
 }
 
 void
