@@ -64,6 +64,45 @@ hb_hacf_time (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **v
     }
 }
 
+/* keepalive and warntime must be > 0 (HB3 heartbeat/config.c
+ * set_keepalive_ms, set_warntime_ms; the latter's wording is kept). */
+static void
+hb_hacf_time_positive (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
+{
+  const char *text = hb_hacf_single (b, d, line, values);
+  guint ms;
+
+  if (!hb_parse_time_ms (text, &ms) || ms > 0)
+    {
+      hb_hacf_time (b, d, line, (char *[]){ (char *) text, NULL });
+      return;
+    }
+  if (strcmp (d->name, "warntime") == 0)
+    {
+      hb_config_err (b, HB_CONFIG_ERROR_TIMING, hb_hacf_file (b), line,
+                     "Warn time [%s] is invalid. (it must be greater than 0)", text);
+      return;
+    }
+  hb_config_err (b, HB_CONFIG_ERROR_TIMING, hb_hacf_file (b), line,
+                 "%s [%s] is invalid: it must be greater than 0", d->name, text);
+}
+
+/* conn_logd_time is a time value (cl_get_msec) kept in whole seconds. */
+static void
+hb_hacf_time_seconds (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
+{
+  const char *text = hb_hacf_single (b, d, line, values);
+  guint ms;
+
+  if (!hb_parse_time_ms (text, &ms) || ms < 1000)
+    {
+      hb_config_err (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
+                     "bad time value [%s] for %s: expected 1 second or more", text, d->name);
+      return;
+    }
+  *FIELD (guint, b, d) = (ms + 500) / 1000;
+}
+
 static void
 hb_hacf_bool (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
 {
@@ -138,7 +177,15 @@ hb_hacf_logfacility (HbConfigBuilder *b, const HbHacfDirective *d, guint line, c
     {
       return;
     }
-  hb_hacf_choice (b, d, line, (char *[]){ (char *) text, NULL });
+  if (g_strv_contains (d->choices, text))
+    {
+      hb_hacf_string (b, d, line, (char *[]){ (char *) text, NULL });
+      return;
+    }
+  /* HB3 set_facility: "Log facility(x) not valid". */
+  g_autofree char *list = g_strjoinv (", ", (char **) d->choices);
+  hb_config_err (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
+                 "Log facility(%s) not valid: expected none or one of %s", text, list);
 }
 
 static void
@@ -442,9 +489,9 @@ static const char *const hb_autojoins[] = { "none", "other", "any", NULL };
 /* Every directive of HEARTBEAT-REFERENCE §4.2. */
 static const HbHacfDirective hb_hacf_directives[] = {
   { "node", hb_hacf_node, HB_HACF_PER_WORD, 0, 0, 0, NULL, NULL },
-  { "keepalive", hb_hacf_time, HB_HACF_PER_WORD, OFF (keepalive_ms), 0, 0, NULL, NULL },
+  { "keepalive", hb_hacf_time_positive, HB_HACF_PER_WORD, OFF (keepalive_ms), 0, 0, NULL, NULL },
   { "deadtime", hb_hacf_time, HB_HACF_PER_WORD, OFF (deadtime_ms), 0, 0, NULL, NULL },
-  { "warntime", hb_hacf_time, HB_HACF_PER_WORD, OFF (warntime_ms), 0, 0, NULL, NULL },
+  { "warntime", hb_hacf_time_positive, HB_HACF_PER_WORD, OFF (warntime_ms), 0, 0, NULL, NULL },
   { "initdead", hb_hacf_time, HB_HACF_PER_WORD, OFF (initdead_ms), 0, 0, NULL, NULL },
   { "deadping", hb_hacf_time, HB_HACF_PER_WORD, OFF (deadping_ms), 0, 0, NULL, NULL },
   { "udpport", hb_hacf_uint, HB_HACF_PER_WORD, OFF (udpport), 1, 65535, NULL, NULL },
@@ -460,7 +507,7 @@ static const HbHacfDirective hb_hacf_directives[] = {
   { "debugfile", hb_hacf_string, HB_HACF_PER_WORD, OFF (debugfile), 0, 0, NULL, NULL },
   { "logfacility", hb_hacf_logfacility, HB_HACF_PER_WORD, OFF (logfacility), 0, 0, hb_facilities, NULL },
   { "use_logd", hb_hacf_bool, HB_HACF_PER_WORD, OFF (use_logd), 0, 0, NULL, NULL },
-  { "conn_logd_time", hb_hacf_uint, HB_HACF_PER_WORD, OFF (conn_logd_time_s), 1, 86400, NULL, NULL },
+  { "conn_logd_time", hb_hacf_time_seconds, HB_HACF_PER_WORD, OFF (conn_logd_time_s), 0, 0, NULL, NULL },
   { "syslogmsgfmt", hb_hacf_bool, HB_HACF_PER_WORD, OFF (syslogmsgfmt), 0, 0, NULL, NULL },
   { "hopfudge", hb_hacf_uint, HB_HACF_PER_WORD, OFF (hopfudge), 0, 255, NULL, NULL },
   { "realtime", hb_hacf_bool, HB_HACF_PER_WORD, OFF (realtime), 0, 0, NULL, NULL },
@@ -480,6 +527,10 @@ static const HbHacfDirective hb_hacf_directives[] = {
   { "pacemaker", hb_hacf_crm, HB_HACF_PER_WORD, 0, 0, 0, NULL, NULL },
   { "env", hb_hacf_env, HB_HACF_PER_WORD, 0, 0, 0, NULL, "no respawned clients to export it to" },
   NOTE ("serial", hb_hacf_unsupported, HB_HACF_PER_WORD, "no serial medium; use bcast, mcast or ucast"),
+  NOTE ("mcast6", hb_hacf_unsupported, HB_HACF_REST_OF_LINE, "no IPv6 medium; use mcast or ucast"),
+  NOTE ("ping6", hb_hacf_unsupported, HB_HACF_PER_WORD, "no IPv6 ping node; use ping"),
+  NOTE ("hbaping", hb_hacf_unsupported, HB_HACF_PER_WORD, "no HBA ping node"),
+  NOTE ("openais", hb_hacf_unsupported, HB_HACF_REST_OF_LINE, "no openais medium"),
   NOTE ("baud", hb_hacf_unsupported, HB_HACF_PER_WORD, "no serial medium"),
   NOTE ("compression", hb_hacf_unsupported, HB_HACF_PER_WORD, "messages are sent uncompressed"),
   NOTE ("compression_threshold", hb_hacf_unsupported, HB_HACF_PER_WORD, "messages are sent uncompressed"),

@@ -85,7 +85,7 @@ test_defaults (void)
   g_assert_cmpuint (((HbMedium *) g_ptr_array_index (c->media, 0))->port, ==, 694);
   assert_warning (diags, "ha.cf", 0, HB_CONFIG_ERROR_MISSING_VALUE, "No log entry found in ha.cf -- use logd");
   assert_warning (diags, "ha.cf", 0, HB_CONFIG_ERROR_MISSING_VALUE,
-                  "auto_failback not set: using the deprecated default auto_failback legacy");
+                  "Deprecated 'legacy' auto_failback option selected (auto_failback not set): set auto_failback on or off");
 }
 
 typedef struct
@@ -214,18 +214,21 @@ typedef struct
 {
   const char *line;
   HbAutoFailback value;
-  const char *warning; /* NULL: no warning expected */
+  guint n_warnings;
+  const char *warning; /* on line 4 */
 } FailbackCase;
 
 static const FailbackCase failback_cases[] = {
-  { "auto_failback on", HB_FAILBACK_ON, NULL },
-  { "auto_failback off", HB_FAILBACK_OFF, NULL },
-  { "auto_failback legacy", HB_FAILBACK_LEGACY, NULL },
-  { "auto_failback 1", HB_FAILBACK_ON, NULL },
-  { "auto_failback N", HB_FAILBACK_OFF, NULL },
-  { "nice_failback on", HB_FAILBACK_OFF, "nice_failback is obsolete: treated as auto_failback off" },
-  { "nice_failback off", HB_FAILBACK_LEGACY, "nice_failback is obsolete: treated as auto_failback legacy" },
-  { "nice_failback on\nauto_failback off", HB_FAILBACK_OFF, "nice_failback is obsolete" },
+  { "auto_failback on", HB_FAILBACK_ON, 0, NULL },
+  { "auto_failback off", HB_FAILBACK_OFF, 0, NULL },
+  { "auto_failback legacy", HB_FAILBACK_LEGACY, 1,
+    "Deprecated 'legacy' auto_failback option selected: set auto_failback on or off" },
+  { "auto_failback 1", HB_FAILBACK_ON, 0, NULL },
+  { "auto_failback N", HB_FAILBACK_OFF, 0, NULL },
+  { "nice_failback on", HB_FAILBACK_OFF, 1, "nice_failback is obsolete: treated as auto_failback off" },
+  { "nice_failback off", HB_FAILBACK_LEGACY, 2, "nice_failback is obsolete: treated as auto_failback legacy" },
+  { "nice_failback off", HB_FAILBACK_LEGACY, 2, "Deprecated 'legacy' auto_failback option selected: set" },
+  { "nice_failback on\nauto_failback off", HB_FAILBACK_OFF, 1, "nice_failback is obsolete" },
 };
 
 static void
@@ -238,10 +241,11 @@ test_failback (gconstpointer data)
 
   g_assert_cmpint (c->auto_failback, ==, fc->value);
   g_assert_true (c->auto_failback_explicit);
-  g_assert_cmpuint (hb_test_count (diags, HB_DIAG_WARNING), ==, fc->warning != NULL ? 1 : 0);
+  g_assert_cmpuint (hb_test_count (diags, HB_DIAG_WARNING), ==, fc->n_warnings);
   if (fc->warning != NULL)
     {
-      assert_warning (diags, "ha.cf", 4, HB_CONFIG_ERROR_BAD_VALUE, fc->warning);
+      assert_warning (diags, "ha.cf", 4, fc->warning[0] == 'D' ? HB_CONFIG_ERROR_MISSING_VALUE : HB_CONFIG_ERROR_BAD_VALUE,
+                      fc->warning);
     }
 }
 
@@ -254,6 +258,10 @@ typedef struct
 static const UnsupportedCase unsupported_cases[] = {
   { "serial /dev/ttyS0", "directive [serial] is not supported by systole: ignored (no serial medium" },
   { "baud 19200", "directive [baud] is not supported" },
+  { "mcast6 eth0 ff02::1:2 694 1 0", "directive [mcast6] is not supported by systole: ignored (no IPv6 medium" },
+  { "ping6 2001:db8::1", "directive [ping6] is not supported" },
+  { "hbaping fc0", "directive [hbaping] is not supported" },
+  { "openais eth0", "directive [openais] is not supported" },
   { "stonith baytech /etc/ha.d/conf/stonith.baytech", "directive [stonith] is not supported by systole: ignored (no STONITH" },
   { "stonith_host * baytech 10.0.0.3 mylogin mysecretpassword", "directive [stonith_host] is not supported" },
   { "watchdog /dev/watchdog", "directive [watchdog] is not supported" },
