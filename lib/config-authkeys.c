@@ -18,6 +18,15 @@ static gboolean
 hb_authkeys_index (HbConfigBuilder *b, const char *text, guint line, guint *index_out)
 {
   guint64 index;
+  const char *digits = text[0] == '-' ? text + 1 : text;
+
+  /* Not a number at all: the line is not a key line (HB3 auth.c). */
+  if (!g_ascii_isdigit (digits[0]))
+    {
+      hb_config_err (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line,
+                     "Auth line [%s ...] is invalid: expected auth N or N METHOD [KEY]", text);
+      return FALSE;
+    }
 
   if (!hb_parse_uint (text, 0, HB_AUTH_MAX_KEYS - 1, &index))
     {
@@ -34,12 +43,18 @@ hb_authkeys_auth (HbConfigBuilder *b, char **words, guint line)
 {
   guint index;
 
-  if (g_strv_length (words) != 2)
+  if (g_strv_length (words) < 2 || !g_ascii_isdigit (words[1][words[1][0] == '-']))
     {
       g_autofree char *text = g_strjoinv (" ", words);
       hb_config_err (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line,
                      "Invalid auth line [%s]: expected auth N", text);
       return;
+    }
+  /* Heartbeat reads "auth %d" and ignores the rest: so do we, aloud. */
+  if (g_strv_length (words) > 2)
+    {
+      hb_config_warn (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line,
+                      "text after [auth %s] is ignored", words[1]);
     }
   if (!hb_authkeys_index (b, words[1], line, &index))
     {
@@ -98,11 +113,12 @@ hb_authkeys_key (HbConfigBuilder *b, char **words, guint line)
     }
   if (n > 3)
     {
-      /* The key must be one blank-free word; do not echo it. */
-      hb_config_err (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line,
-                     "Auth line [%s %s <key>] is invalid: the key must not contain blanks",
-                     words[0], words[1]);
-      return;
+      /* Heartbeat's key is the first word only (sscanf "%d%s%s"); a key
+       * with blanks would silently be cut. Say so, without echoing it. */
+      hb_config_warn (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line,
+                      "Auth line [%s %s <key> ...]: only the first word after the method is the "
+                      "key, the rest of the line is ignored",
+                      words[0], words[1]);
     }
   if (method == HB_AUTH_CRC && n == 3)
     {

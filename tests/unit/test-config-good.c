@@ -369,6 +369,28 @@ test_authkeys (void)
     }
 }
 
+/* Heartbeat ignores words after "auth N" and after the key: we accept the
+ * same files, with a warning, and never echo the ignored text. */
+static void
+test_authkeys_trailing (void)
+{
+  g_autoptr (GPtrArray) diags = hb_diag_array_new ();
+  g_autoptr (HbConfig) c = load_ok (NULL, NULL, "auth 1 # signing key\n1 sha1 k3y1 s3cret words\n", NULL, diags);
+
+  g_assert_cmpstr (c->auth_keys[1].key, ==, "k3y1");
+  g_assert_cmpuint (hb_test_count (diags, HB_DIAG_WARNING), ==, 2);
+  assert_warning (diags, "authkeys", 1, HB_CONFIG_ERROR_AUTH, "text after [auth 1] is ignored");
+  assert_warning (diags, "authkeys", 2, HB_CONFIG_ERROR_AUTH,
+                  "Auth line [1 sha1 <key> ...]: only the first word after the method is the key, the rest of "
+                  "the line is ignored");
+  for (guint i = 0; i < diags->len; i++)
+    {
+      const HbDiag *d = g_ptr_array_index (diags, i);
+      g_assert_null (strstr (d->message, "s3cret"));
+      g_assert_null (strstr (d->message, "k3y1"));
+    }
+}
+
 static void
 test_haresources (void)
 {
@@ -625,6 +647,7 @@ main (int argc, char **argv)
   g_test_add_func ("/config/good/timing-warnings", test_timing_warnings);
   g_test_add_func ("/config/good/crc-warning", test_crc_warning);
   g_test_add_func ("/config/good/authkeys", test_authkeys);
+  g_test_add_func ("/config/good/authkeys-trailing", test_authkeys_trailing);
   g_test_add_func ("/config/good/haresources", test_haresources);
   for (gsize i = 0; i < G_N_ELEMENTS (ipaddr_good); i++)
     {
