@@ -205,17 +205,66 @@ hb_hacf_node (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **v
     }
 }
 
+/* Only digits and dots: meant as an address, so it must be a valid one. */
 static gboolean
-hb_hacf_check_ip (HbConfigBuilder *b, const char *what, const char *text, guint line)
+hb_hacf_looks_numeric (const char *text)
 {
+  return strspn (text, "0123456789.") == strlen (text);
+}
+
+static gboolean
+hb_hacf_is_hostname (const char *text)
+{
+  static const char allowed[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_";
+
+  return text[0] != '\0' && text[0] != '-' && strlen (text) <= 253 && strspn (text, allowed) == strlen (text);
+}
+
+/* The IPv4 address of a ucast/ping peer: a literal, or a host name the
+ * environment's resolver knows. NULL (with an error) otherwise. */
+static char *
+hb_hacf_address (HbConfigBuilder *b, const char *what, const char *text, guint line)
+{
+  char *addr = NULL;
+
   if (hb_parse_ipv4 (text, NULL))
     {
-      return TRUE;
+      return g_strdup (text);
     }
-  hb_config_err (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
-                 "bad %s address [%s]: expected an IPv4 address (host names are not resolved)",
-                 what, text);
-  return FALSE;
+  if (hb_hacf_looks_numeric (text) || !hb_hacf_is_hostname (text))
+    {
+      hb_config_err (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
+                     "bad %s address [%s]: expected an IPv4 address or a host name", what, text);
+      return NULL;
+    }
+  if (b->env->resolve_ipv4 == NULL)
+    {
+      hb_config_err (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
+                     "bad %s address [%s]: host names cannot be resolved here; write an IPv4 address",
+                     what, text);
+      return NULL;
+    }
+  addr = b->env->resolve_ipv4 (text, b->env->resolve_data);
+  if (addr == NULL || !hb_parse_ipv4 (addr, NULL))
+    {
+      g_free (addr);
+      hb_config_err (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
+                     "cannot resolve %s host name [%s] to an IPv4 address", what, text);
+      return NULL;
+    }
+  return addr;
+}
+
+/* Heartbeat's media plugins read the words they need and ignore the rest. */
+static void
+hb_hacf_extra_words (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values, guint used)
+{
+  if (g_strv_length (values) > used)
+    {
+      hb_config_warn (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
+                      "%s takes %u values: the rest of the line [%s ...] is ignored", d->name, used,
+                      values[used]);
+    }
 }
 
 static gboolean
@@ -235,7 +284,8 @@ hb_hacf_ping (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **v
 {
   for (char **v = values; *v != NULL; v++)
     {
-      if (!hb_hacf_check_ip (b, "ping", *v, line))
+      g_autofree char *addr = hb_hacf_address (b, "ping", *v, line);
+      if (addr == NULL)
         {
           continue;
         }
@@ -245,8 +295,9 @@ hb_hacf_ping (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **v
                           "%s node [%s] already listed: ignored", d->name, *v);
           continue;
         }
+      /* The pseudo-node is named as written (Heartbeat does the same). */
       HbNodeConf *node = hb_node_conf_new (*v, HB_NODE_PING, line);
-      node->addrs = g_strdupv ((char *[]){ *v, NULL });
+      node->addrs = g_strdupv ((char *[]){ addr, NULL });
       g_ptr_array_add (b->config->nodes, node);
     }
 }
@@ -260,15 +311,22 @@ hb_hacf_ping_group (HbConfigBuilder *b, const HbHacfDirective *d, guint line, ch
                      "%s needs a name and at least one address", d->name);
       return;
     }
+  g_autoptr (GPtrArray) addrs = g_ptr_array_new_with_free_func (g_free);
   gboolean ok = TRUE;
   for (char **v = values + 1; *v != NULL; v++)
     {
-      ok = hb_hacf_check_ip (b, "ping_group", *v, line) && ok;
+      char *addr = hb_hacf_address (b, "ping_group", *v, line);
+      ok = ok && addr != NULL;
+      if (addr != NULL)
+        {
+          g_ptr_array_add (addrs, addr);
+        }
     }
   if (!ok)
     {
       return;
     }
+  g_ptr_array_add (addrs, NULL);
   if (hb_config_find_node (b->config, values[0]) != NULL)
     {
       hb_config_err (b, HB_CONFIG_ERROR_DUPLICATE, hb_hacf_file (b), line,
@@ -276,7 +334,7 @@ hb_hacf_ping_group (HbConfigBuilder *b, const HbHacfDirective *d, guint line, ch
       return;
     }
   HbNodeConf *node = hb_node_conf_new (values[0], HB_NODE_PING_GROUP, line);
-  node->addrs = g_strdupv (values + 1);
+  node->addrs = (char **) g_ptr_array_steal (addrs, NULL);
   g_ptr_array_add (b->config->nodes, node);
 }
 
@@ -301,23 +359,25 @@ hb_hacf_bcast (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **
 static void
 hb_hacf_ucast (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
 {
-  if (g_strv_length (values) != 2)
+  if (g_strv_length (values) < 2)
     {
       hb_config_err (b, HB_CONFIG_ERROR_MISSING_VALUE, hb_hacf_file (b), line,
-                     "%s needs exactly 2 values (interface, peer address), got %u",
-                     d->name, g_strv_length (values));
+                     "%s needs 2 values (interface, peer address), got %u", d->name,
+                     g_strv_length (values));
       return;
     }
+  hb_hacf_extra_words (b, d, line, values, 2);
   gboolean ok = hb_hacf_check_dev (b, d->name, values[0], line);
-  ok = hb_hacf_check_ip (b, "ucast peer", values[1], line) && ok;
-  if (!ok)
+  g_autofree char *addr = hb_hacf_address (b, "ucast peer", values[1], line);
+  if (!ok || addr == NULL)
     {
       return;
     }
   /* Every ucast line is kept, the node's own address included: one ha.cf
    * serves all nodes and the daemon skips the line naming itself (§4.2). */
   HbMedium *medium = hb_medium_new (HB_MEDIUM_UCAST, values[0], line);
-  medium->peer = g_strdup (values[1]);
+  medium->peer = g_steal_pointer (&addr);
+  medium->peer_name = g_strdup (values[1]);
   g_ptr_array_add (b->config->media, medium);
 }
 
@@ -359,13 +419,14 @@ hb_hacf_mcast (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **
 {
   guint64 port, ttl, loop;
 
-  if (g_strv_length (values) != 5)
+  if (g_strv_length (values) < 5)
     {
       hb_config_err (b, HB_CONFIG_ERROR_MISSING_VALUE, hb_hacf_file (b), line,
-                     "%s needs exactly 5 values (interface, group, port, ttl, loop), got %u",
-                     d->name, g_strv_length (values));
+                     "%s needs 5 values (interface, group, port, ttl, loop), got %u", d->name,
+                     g_strv_length (values));
       return;
     }
+  hb_hacf_extra_words (b, d, line, values, 5);
   if (!hb_hacf_mcast_values (b, line, values, &port, &ttl, &loop))
     {
       return;

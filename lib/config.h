@@ -70,12 +70,13 @@ typedef struct
 {
   HbMediumType type;
   char *dev;        /* interface, e.g. "eth1" */
-  char *peer;       /* ucast: peer IPv4 address (dotted quad) */
+  char *peer;       /* ucast: peer IPv4 address (dotted quad; resolved if a host name was written) */
   char *group;      /* mcast: class-D group */
   guint16 port;     /* mcast: its own port; bcast/ucast: the config's udpport */
   guint8 ttl;       /* mcast */
   gboolean loop;    /* mcast */
   guint line;       /* ha.cf line that declared it */
+  char *peer_name;  /* ucast: the peer as written (host name or address) */
 } HbMedium;
 
 typedef enum
@@ -89,7 +90,7 @@ typedef struct
 {
   char *name;         /* lower-cased; for ping nodes the IP, for ping groups NAME */
   HbNodeType type;
-  char **addrs;       /* ping / ping_group: member addresses (NULL-terminated); else NULL */
+  char **addrs;       /* ping / ping_group: member IPv4 addresses, resolved (NULL-terminated); else NULL */
   guint line;
 } HbNodeConf;
 
@@ -213,6 +214,12 @@ typedef struct
   gsize n_interfaces;
   /* `ha-cluster/udp` from /etc/services; 0 means 694 (§4.2). */
   guint16 default_udpport;
+  /* Heartbeat accepts host names for ucast and ping peers (HB3 ucast.c,
+   * "allow use of hostname in ha.cf"). Returns a newly allocated IPv4
+   * dotted quad, or NULL if the name does not resolve. NULL: host names
+   * are an error. */
+  char *(*resolve_ipv4) (const char *host, gpointer user_data);
+  gpointer resolve_data;
 } HbConfigEnv;
 
 /* Reads and validates the three files for node `local_node` (lower-cased

@@ -58,6 +58,16 @@ for hacf in ha.cf ha.cf.sample; do
   check "ha.d/$hacf: -t -v matches golden" -- diff -u "$TMP/expected" "$OUT"
 done
 
+# ---- host facts: the real resolver and interface table ----
+# ucast to a host name (Heartbeat resolves them), on loopback only.
+lo=$(confdir lo "$DATA/good/minimal")
+printf 'node alpha\nucast lo localhost\nucast lo 198.51.100.7\nlogfile /dev/null\nauto_failback off\n' >"$lo/ha.cf"
+run -t -v -c "$lo" -n alpha
+ok $((RC != 0)) "ucast host name: -t exits 0" || sed 's/^/# /' "$ERR"
+check "ucast host name: resolved, name kept as a comment" -- grep -qx 'ucast lo 127.0.0.1 # localhost' "$OUT"
+check "ucast on the interface's network: no warning" -- bash -c "! grep -q 'ha.cf:2:' '$ERR'"
+check "ucast off the interface's network: warned" -- grep -q "^WARN: $lo/ha.cf:3: ucast peer \[198.51.100.7\] is not on the network of interface \[lo\]" "$ERR"
+
 # ---- every problem of all three files, with file:line, exit 78 ----
 bad=$(confdir bad "$DATA/bad/all")
 run -t -c "$bad" -n alpha

@@ -490,6 +490,58 @@ test_ucast_env (void)
   g_assert_cmpuint (diags2->len, ==, 0);
 }
 
+static char *
+fake_resolve (const char *host, gpointer user_data)
+{
+  static const char *const table[][2] = { { "ld2", "192.0.2.2" }, { "gw", "198.51.100.1" }, { "gw2", "198.51.100.2" } };
+
+  g_assert_cmpstr (user_data, ==, "cookie");
+  for (gsize i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      if (strcmp (table[i][0], host) == 0)
+        {
+          return g_strdup (table[i][1]);
+        }
+    }
+  return NULL;
+}
+
+/* Heartbeat resolves host names in ucast/ping lines: an injected resolver
+ * does it here; the address is kept, and the name as written. */
+static void
+test_host_names (void)
+{
+  HbConfigEnv env = { .resolve_ipv4 = fake_resolve, .resolve_data = "cookie" };
+  g_autoptr (GPtrArray) diags = hb_diag_array_new ();
+  g_autoptr (HbConfig) c = load_ok ("node alpha\nlogfacility daemon\nauto_failback on\nucast eth0 ld2 extra words\n"
+                                    "ping gw\nping_group gws gw2 198.51.100.3\nmcast eth1 225.0.0.1 694 1 0 more\n",
+                                    NULL, NULL, &env, diags);
+  const HbMedium *m = g_ptr_array_index (c->media, 0);
+
+  g_assert_cmpstr (m->peer, ==, "192.0.2.2");
+  g_assert_cmpstr (m->peer_name, ==, "ld2");
+  const HbNodeConf *gw = hb_config_find_node (c, "gw");
+  g_assert_cmpint (gw->type, ==, HB_NODE_PING);
+  g_assert_cmpstrv (gw->addrs, ((const char *const[]){ "198.51.100.1", NULL }));
+  const HbNodeConf *gws = hb_config_find_node (c, "gws");
+  g_assert_cmpstrv (gws->addrs, ((const char *const[]){ "198.51.100.2", "198.51.100.3", NULL }));
+  g_assert_cmpuint (hb_test_count (diags, HB_DIAG_WARNING), ==, 2);
+  assert_warning (diags, "ha.cf", 4, HB_CONFIG_ERROR_BAD_VALUE, "ucast takes 2 values: the rest of the line [extra ...] is ignored");
+  assert_warning (diags, "ha.cf", 7, HB_CONFIG_ERROR_BAD_VALUE, "mcast takes 5 values: the rest of the line [more ...] is ignored");
+  g_autofree char *dump = hb_config_dump (c);
+  g_assert_nonnull (strstr (dump, "\nucast eth0 192.0.2.2 # ld2\n"));
+  g_assert_nonnull (strstr (dump, "\nping gw\n"));
+  g_assert_nonnull (strstr (dump, "\nping_group gws 198.51.100.2 198.51.100.3\n"));
+
+  /* A name the resolver does not know is an error naming it. */
+  g_autofree char *dir = hb_test_write_dir ("node alpha\nbcast eth0\nlogfacility daemon\nucast eth0 nosuch\n", NULL, NULL, 0600);
+  g_autoptr (GError) error = NULL;
+  g_assert_null (hb_test_load (dir, "alpha", &env, NULL, &error));
+  g_assert_error (error, HB_CONFIG_ERROR, HB_CONFIG_ERROR_BAD_VALUE);
+  g_assert_nonnull (strstr (error->message, "/ha.cf:4: cannot resolve ucast peer host name [nosuch] to an IPv4 address"));
+  hb_test_remove_dir (dir);
+}
+
 static void
 test_local_node_case (void)
 {
@@ -655,6 +707,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, ipaddr_good[i], test_ipaddr_forms);
     }
   g_test_add_func ("/config/good/ucast-env", test_ucast_env);
+  g_test_add_func ("/config/good/host-names", test_host_names);
   g_test_add_func ("/config/good/local-node-case", test_local_node_case);
   g_test_add_func ("/config/good/paths-override", test_paths_override);
   for (gsize i = 0; i < G_N_ELEMENTS (golden_cases); i++)
