@@ -89,6 +89,34 @@ hb_authkeys_method (HbConfigBuilder *b, const char *text, guint line, HbAuthMeth
   return FALSE;
 }
 
+/* The key part of "N method [key]" (HB3 auth.c rules). */
+static gboolean
+hb_authkeys_check_key (HbConfigBuilder *b, char **words, guint n, HbAuthMethod method, guint line)
+{
+  if (n > 3)
+    {
+      /* Heartbeat's key is the first word only (sscanf "%d%s%s"); a key
+       * with blanks would silently be cut. Say so, without echoing it. */
+      hb_config_warn (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line,
+                      "Auth line [%s %s <key> ...]: only the first word after the method is the "
+                      "key, the rest of the line is ignored",
+                      words[0], words[1]);
+    }
+  if (method == HB_AUTH_CRC && n == 3)
+    {
+      hb_config_err (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line,
+                     "Auth method [crc] doesn't use a key");
+      return FALSE;
+    }
+  if (method != HB_AUTH_CRC && n == 2)
+    {
+      hb_config_err (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line,
+                     "Auth method [%s] requires a key", words[1]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* "N method [key]". */
 static void
 hb_authkeys_key (HbConfigBuilder *b, char **words, guint line)
@@ -111,25 +139,8 @@ hb_authkeys_key (HbConfigBuilder *b, char **words, guint line)
     {
       return;
     }
-  if (n > 3)
+  if (!hb_authkeys_check_key (b, words, n, method, line))
     {
-      /* Heartbeat's key is the first word only (sscanf "%d%s%s"); a key
-       * with blanks would silently be cut. Say so, without echoing it. */
-      hb_config_warn (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line,
-                      "Auth line [%s %s <key> ...]: only the first word after the method is the "
-                      "key, the rest of the line is ignored",
-                      words[0], words[1]);
-    }
-  if (method == HB_AUTH_CRC && n == 3)
-    {
-      hb_config_err (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line,
-                     "Auth method [crc] doesn't use a key");
-      return;
-    }
-  if (method != HB_AUTH_CRC && n == 2)
-    {
-      hb_config_err (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line,
-                     "Auth method [%s] requires a key", words[1]);
       return;
     }
   if (b->auth_key_line[index] != 0)

@@ -116,28 +116,44 @@ hb_hacf_bool (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **v
     }
 }
 
+/* A whole number within the directive's [min, max]. */
+static gboolean
+hb_hacf_range (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values, guint64 *value)
+{
+  const char *text = hb_hacf_single (b, d, line, values);
+
+  if (hb_parse_uint (text, d->min, d->max, value))
+    {
+      return TRUE;
+    }
+  hb_config_err (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
+                 "bad value [%s] for %s: expected a whole number from %" G_GUINT64_FORMAT
+                 " to %" G_GUINT64_FORMAT,
+                 text, d->name, d->min, d->max);
+  return FALSE;
+}
+
+/* guint fields (rtprio, a gint, is only ever 1-99). */
 static void
 hb_hacf_uint (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
 {
-  const char *text = hb_hacf_single (b, d, line, values);
   guint64 value;
 
-  if (!hb_parse_uint (text, d->min, d->max, &value))
-    {
-      hb_config_err (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
-                     "bad value [%s] for %s: expected a whole number from %" G_GUINT64_FORMAT
-                     " to %" G_GUINT64_FORMAT,
-                     text, d->name, d->min, d->max);
-      return;
-    }
-  /* udpport is a guint16, rtprio a gint, the rest guint. */
-  if (d->max <= G_MAXUINT16 && strcmp (d->name, "udpport") == 0)
-    {
-      *FIELD (guint16, b, d) = (guint16) value;
-    }
-  else
+  if (hb_hacf_range (b, d, line, values, &value))
     {
       *FIELD (guint, b, d) = (guint) value;
+    }
+}
+
+/* The one guint16 field. */
+static void
+hb_hacf_port (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
+{
+  guint64 value;
+
+  if (hb_hacf_range (b, d, line, values, &value))
+    {
+      *FIELD (guint16, b, d) = (guint16) value;
     }
 }
 
@@ -555,7 +571,7 @@ static const HbHacfDirective hb_hacf_directives[] = {
   { "warntime", hb_hacf_time_positive, HB_HACF_PER_WORD, OFF (warntime_ms), 0, 0, NULL, NULL },
   { "initdead", hb_hacf_time, HB_HACF_PER_WORD, OFF (initdead_ms), 0, 0, NULL, NULL },
   { "deadping", hb_hacf_time, HB_HACF_PER_WORD, OFF (deadping_ms), 0, 0, NULL, NULL },
-  { "udpport", hb_hacf_uint, HB_HACF_PER_WORD, OFF (udpport), 1, 65535, NULL, NULL },
+  { "udpport", hb_hacf_port, HB_HACF_PER_WORD, OFF (udpport), 1, 65535, NULL, NULL },
   { "bcast", hb_hacf_bcast, HB_HACF_PER_WORD, 0, 0, 0, NULL, NULL },
   { "udp", hb_hacf_bcast, HB_HACF_PER_WORD, 0, 0, 0, NULL, NULL },
   { "mcast", hb_hacf_mcast, HB_HACF_REST_OF_LINE, 0, 0, 0, NULL, NULL },
@@ -651,8 +667,10 @@ hb_hacf_split (const char *text, const char *separators)
   return (char **) g_ptr_array_free (words, FALSE);
 }
 
-static void
-hb_hacf_line (HbConfigBuilder *b, char *text, guint line)
+/* The directive of a line without its comment, or NULL for a blank line;
+ * `rest` points after the name. */
+static char *
+hb_hacf_directive_name (char *text, const char **rest)
 {
   char *hash = strchr (text, '#');
 
@@ -663,10 +681,52 @@ hb_hacf_line (HbConfigBuilder *b, char *text, guint line)
   g_strstrip (text);
   if (*text == '\0')
     {
+      return NULL;
+    }
+  gsize len = strcspn (text, " \t,");
+  *rest = text + len;
+  return g_strndup (text, len);
+}
+
+static void
+hb_hacf_apply (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
+{
+  guint previous = hb_config_seen_line (b, d->name);
+  guint errors_before = b->n_errors;
+
+  if (previous != 0 && !hb_hacf_repeatable (d))
+    {
+      hb_config_warn (b, HB_CONFIG_ERROR_DUPLICATE, hb_hacf_file (b), line,
+                      "%s already set on line %u: this line overrides it", d->name, previous);
+    }
+  g_hash_table_insert (b->seen, (gpointer) d->name, GUINT_TO_POINTER (line));
+  d->handler (b, d, line, values);
+  if (b->n_errors == errors_before)
+    {
       return;
     }
-  gsize name_len = strcspn (text, " \t,");
-  g_autofree char *name = g_strndup (text, name_len);
+  /* A rejected value did not set anything: checks that depend on it must
+   * not report the same line again. */
+  if (previous != 0)
+    {
+      g_hash_table_insert (b->seen, (gpointer) d->name, GUINT_TO_POINTER (previous));
+    }
+  else
+    {
+      g_hash_table_remove (b->seen, d->name);
+    }
+}
+
+static void
+hb_hacf_line (HbConfigBuilder *b, char *text, guint line)
+{
+  const char *rest = NULL;
+  g_autofree char *name = hb_hacf_directive_name (text, &rest);
+
+  if (name == NULL)
+    {
+      return;
+    }
   const HbHacfDirective *d = hb_hacf_lookup (name);
   if (d == NULL)
     {
@@ -674,35 +734,14 @@ hb_hacf_line (HbConfigBuilder *b, char *text, guint line)
                      "Illegal directive [%s]", name);
       return;
     }
-  g_auto (GStrv) values = hb_hacf_split (text + name_len, d->args == HB_HACF_PER_WORD ? " \t," : " \t");
+  g_auto (GStrv) values = hb_hacf_split (rest, d->args == HB_HACF_PER_WORD ? " \t," : " \t");
   if (values[0] == NULL)
     {
       hb_config_err (b, HB_CONFIG_ERROR_MISSING_VALUE, hb_hacf_file (b), line,
                      "directive [%s] needs a value", d->name);
       return;
     }
-  guint previous = hb_config_seen_line (b, d->name);
-  if (previous != 0 && !hb_hacf_repeatable (d))
-    {
-      hb_config_warn (b, HB_CONFIG_ERROR_DUPLICATE, hb_hacf_file (b), line,
-                      "%s already set on line %u: this line overrides it", d->name, previous);
-    }
-  guint errors_before = b->n_errors;
-  g_hash_table_insert (b->seen, (gpointer) d->name, GUINT_TO_POINTER (line));
-  d->handler (b, d, line, values);
-  if (b->n_errors != errors_before)
-    {
-      /* A rejected value did not set anything: checks that depend on it
-       * must not report the same line again. */
-      if (previous != 0)
-        {
-          g_hash_table_insert (b->seen, (gpointer) d->name, GUINT_TO_POINTER (previous));
-        }
-      else
-        {
-          g_hash_table_remove (b->seen, d->name);
-        }
-    }
+  hb_hacf_apply (b, d, line, values);
 }
 
 void
