@@ -208,9 +208,10 @@ hb_config_parse_authkeys (HbConfigBuilder *b)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *contents = NULL;
+  gsize len;
   guint mode;
 
-  if (!hb_config_read_file (b->authkeys_path, &contents, &mode, &error))
+  if (!hb_config_read_file (b->authkeys_path, &contents, &len, &mode, &error))
     {
       hb_config_err (b, HB_CONFIG_ERROR_IO, b->authkeys_path, 0, "Cannot open keyfile [%s].  Stop. (%s)",
                      b->authkeys_path, error->message);
@@ -224,6 +225,11 @@ hb_config_parse_authkeys (HbConfigBuilder *b)
                      "Bad permissions on keyfile [%s], 600 recommended. (mode is %04o: "
                      "group or others may read the keys)",
                      b->authkeys_path, mode & 07777);
+    }
+  if (!hb_config_check_text (b, b->authkeys_path, contents, len))
+    {
+      memset (contents, 0, len);
+      return;
     }
   g_auto (GStrv) lines = hb_config_split_lines (contents);
   for (guint i = 0; lines[i] != NULL; i++)

@@ -749,12 +749,17 @@ hb_config_parse_hacf (HbConfigBuilder *b)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *contents = NULL;
+  gsize len;
   guint mode;
 
-  if (!hb_config_read_file (b->hacf_path, &contents, &mode, &error))
+  if (!hb_config_read_file (b->hacf_path, &contents, &len, &mode, &error))
     {
       hb_config_err (b, HB_CONFIG_ERROR_IO, b->hacf_path, 0, "Cannot open config file [%s]: %s",
                      b->hacf_path, error->message);
+      return;
+    }
+  if (!hb_config_check_text (b, b->hacf_path, contents, len))
+    {
       return;
     }
   b->hacf_read = TRUE;

@@ -285,14 +285,19 @@ hb_config_parse_haresources (HbConfigBuilder *b)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *contents = NULL;
+  gsize len;
   guint mode;
 
-  if (!hb_config_read_file (b->haresources_path, &contents, &mode, &error))
+  if (!hb_config_read_file (b->haresources_path, &contents, &len, &mode, &error))
     {
       hb_config_err (b, HB_CONFIG_ERROR_IO, b->haresources_path, 0,
                      "Cannot open resources file [%s]: %s (it is required: it lists the resource "
                      "groups and their preferred nodes; an empty file means no resources)",
                      b->haresources_path, error->message);
+      return;
+    }
+  if (!hb_config_check_text (b, b->haresources_path, contents, len))
+    {
       return;
     }
   g_auto (GStrv) lines = hb_config_split_lines (contents);

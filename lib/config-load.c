@@ -46,7 +46,7 @@ hb_config_seen_line (const HbConfigBuilder *b, const char *directive)
 }
 
 gboolean
-hb_config_read_file (const char *path, char **contents_out, guint *mode_out, GError **error)
+hb_config_read_file (const char *path, char **contents_out, gsize *len_out, guint *mode_out, GError **error)
 {
   struct stat st;
   int fd = open (path, O_RDONLY | O_CLOEXEC);
@@ -84,8 +84,28 @@ hb_config_read_file (const char *path, char **contents_out, guint *mode_out, GEr
     }
   close (fd);
   *mode_out = st.st_mode;
+  *len_out = text->len;
   *contents_out = g_string_free (g_steal_pointer (&text), FALSE);
   return TRUE;
+}
+
+gboolean
+hb_config_check_text (HbConfigBuilder *b, const char *path, const char *contents, gsize len)
+{
+  const char *nul = memchr (contents, '\0', len);
+  guint line = 1;
+
+  if (nul == NULL)
+    {
+      return TRUE;
+    }
+  for (const char *p = contents; p < nul; p++)
+    {
+      line += *p == '\n';
+    }
+  /* Lines after a NUL would silently vanish: refuse the file instead. */
+  hb_config_err (b, HB_CONFIG_ERROR_IO, path, line, "contains a NUL byte: not a text file");
+  return FALSE;
 }
 
 char **

@@ -1,5 +1,6 @@
 /* systole: every bad input of ha.cf, authkeys and haresources must give an
  * error with the right code, file, line and text (and nothing else). */
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "config-testutil.h"
@@ -341,6 +342,80 @@ test_diags_appended (void)
   hb_test_remove_dir (dir);
 }
 
+/* A NUL byte would silently cut a file short: each file refuses it. */
+static void
+test_nul_byte (gconstpointer data)
+{
+  const char *name = data;
+  g_autofree char *dir = hb_test_write_dir (NULL, NULL, NULL, 0);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  static const char text[] = "# first\nsecond\0line\n";
+  g_autoptr (GPtrArray) diags = hb_diag_array_new ();
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, text, sizeof text - 1, NULL));
+  g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+  g_assert_null (hb_test_load (dir, "alpha", NULL, diags, &error));
+  hb_test_log_diags (diags);
+  g_assert_error (error, HB_CONFIG_ERROR, HB_CONFIG_ERROR_IO);
+  g_autofree char *expected = g_strdup_printf ("%s:2: contains a NUL byte: not a text file", path);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_assert_cmpuint (hb_test_count (diags, HB_DIAG_ERROR), ==, 1);
+  hb_test_remove_dir (dir);
+}
+
+/* Random lines made of the files' own vocabulary: never a crash, every
+ * message names its file, and a failed load reports at least one error. */
+static void
+test_garbage (void)
+{
+  static const char *const words[] = {
+    "node", "alpha", "beta", "bcast", "ucast", "mcast", "ping", "ping_group", "keepalive", "deadtime",
+    "initdead", "warntime", "udpport", "auth", "1", "15", "16", "-1", "0", "crc", "sha1", "md5",
+    "192.0.2.10", "192.0.2.10/24/eth0/192.0.2.255", "eth0", "IPaddr::", "::", "#", "\\", ",", "1.5",
+    "1ms", "99999999999999999999", "auto_failback", "legacy", "nice_failback", "on", "crm", "x::y",
+    "\t", "\r", "225.0.0.1", "256.1.1.1", "/", "//", "logfile", "use_logd", "off", "hopfudge",
+  };
+  g_autoptr (GRand) rand = g_rand_new_with_seed (20261122);
+
+  for (guint round = 0; round < 300; round++)
+    {
+      const char *texts[3] = { NULL, NULL, NULL };
+      g_autoptr (GString) text = g_string_new (NULL);
+      guint which = g_rand_int_range (rand, 0, 3);
+      for (gint line = g_rand_int_range (rand, 0, 12); line > 0; line--)
+        {
+          for (gint w = g_rand_int_range (rand, 0, 7); w > 0; w--)
+            {
+              g_string_append_printf (text, "%s%s", words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))],
+                                      g_rand_boolean (rand) ? " " : "");
+            }
+          g_string_append_c (text, '\n');
+        }
+      texts[which] = text->str;
+      g_autofree char *dir = hb_test_write_dir (texts[0], texts[1], texts[2], 0);
+      g_autoptr (GPtrArray) diags = hb_diag_array_new ();
+      g_autoptr (GError) error = NULL;
+      g_autoptr (HbConfig) config = hb_test_load (dir, "alpha", NULL, diags, &error);
+
+      g_assert_true ((config == NULL) == (error != NULL));
+      g_assert_true (config != NULL || hb_test_count (diags, HB_DIAG_ERROR) > 0);
+      for (guint i = 0; i < diags->len; i++)
+        {
+          const HbDiag *d = g_ptr_array_index (diags, i);
+          g_autofree char *prefix = g_strdup_printf ("%s:%u: ", d->file, d->line);
+          g_assert_true (g_str_has_prefix (d->message, prefix));
+          g_assert_true (g_str_has_prefix (d->file, dir));
+        }
+      if (config != NULL)
+        {
+          g_autofree char *dump = hb_config_dump (config);
+          g_assert_nonnull (dump);
+        }
+      hb_test_remove_dir (dir);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -352,5 +427,9 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/config/bad/all-files-one-run", test_all_files_one_run);
   g_test_add_func ("/config/bad/diags-appended", test_diags_appended);
+  g_test_add_data_func ("/config/bad/nul-byte/ha.cf", "ha.cf", test_nul_byte);
+  g_test_add_data_func ("/config/bad/nul-byte/haresources", "haresources", test_nul_byte);
+  g_test_add_data_func ("/config/bad/nul-byte/authkeys", "authkeys", test_nul_byte);
+  g_test_add_func ("/config/bad/garbage", test_garbage);
   return g_test_run ();
 }
