@@ -627,6 +627,19 @@ static const HbHacfDirective hb_hacf_directives[] = {
   NOTE ("enable_config_writes", hb_hacf_unsupported, HB_HACF_PER_WORD, "CRM only"),
 };
 
+guint
+hb_config_n_directives (void)
+{
+  return G_N_ELEMENTS (hb_hacf_directives);
+}
+
+const char *
+hb_config_directive_name (guint index)
+{
+  g_return_val_if_fail (index < G_N_ELEMENTS (hb_hacf_directives), NULL);
+  return hb_hacf_directives[index].name;
+}
+
 static const HbHacfDirective *
 hb_hacf_lookup (const char *name)
 {

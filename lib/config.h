@@ -251,6 +251,11 @@ char *hb_config_dump (const HbConfig *config);
 const HbNodeConf *hb_config_find_node (const HbConfig *config, const char *name);
 const HbResourceGroup *hb_config_find_group (const HbConfig *config, const char *key);
 
+/* The ha.cf directives recognised (HEARTBEAT-REFERENCE §4.2, plus the
+ * 3.0.6 media plugins), index 0 .. hb_config_n_directives () - 1. */
+guint hb_config_n_directives (void);
+const char *hb_config_directive_name (guint index);
+
 /* "on" / "off" / "legacy". */
 const char *hb_auto_failback_to_string (HbAutoFailback value);
 const char *hb_auth_method_to_string (HbAuthMethod method);

@@ -669,6 +669,25 @@ test_seed (void)
   hb_test_remove_dir (dir);
 }
 
+/* ha.cf.sample documents every directive we recognise, and each is
+ * accepted by the parser (as itself, never "Illegal directive"). */
+static void
+test_sample_documents_all (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "ha.d", "ha.cf.sample", NULL);
+  g_autofree char *sample = NULL;
+
+  g_assert_true (g_file_get_contents (path, &sample, NULL, NULL));
+  g_assert_cmpuint (hb_config_n_directives (), >=, 60);
+  for (guint i = 0; i < hb_config_n_directives (); i++)
+    {
+      const char *name = hb_config_directive_name (i);
+      g_autofree char *pattern = g_strdup_printf ("(^|[^a-z_0-9])%s([^a-z_0-9]|$)", name);
+      g_test_message ("directive %s", name);
+      g_assert_true (g_regex_match_simple (pattern, sample, G_REGEX_MULTILINE, 0));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -716,5 +735,6 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &golden_cases[i], test_golden);
     }
   g_test_add_func ("/config/good/seed", test_seed);
+  g_test_add_func ("/config/good/sample-documents-all", test_sample_documents_all);
   return g_test_run ();
 }
