@@ -43,7 +43,15 @@ typedef enum
 } HbDiagSeverity;
 
 /* One problem found while loading. `message` always starts with "FILE:LINE: "
- * (LINE is 0 for whole-file problems such as "no nodes defined"). */
+ * (LINE is 0 for whole-file problems such as "no nodes defined"), then
+ * names the offending text in brackets, keeping Heartbeat's wording where
+ * users know it, e.g.
+ *   /etc/ha.d/ha.cf:7: Illegal directive [frobnicate]
+ *   /etc/ha.d/ha.cf:5: Dead time [3000ms] is too small compared to keeplive [2000ms]: ...
+ *   /etc/ha.d/authkeys:0: Bad permissions on keyfile [/etc/ha.d/authkeys], 600 recommended. ...
+ *   /etc/ha.d/haresources:2: Bad nodename in haresources [gamma]: ... (known nodes: a, b)
+ * Secrets from authkeys never appear in a message. Diagnostics come in file
+ * order (ha.cf, authkeys, haresources), then line order. */
 typedef struct
 {
   HbDiagSeverity severity;
