@@ -43,7 +43,15 @@ typedef enum
 } HbDiagSeverity;
 
 /* One problem found while loading. `message` always starts with "FILE:LINE: "
- * (LINE is 0 for whole-file problems such as "no nodes defined"). */
+ * (LINE is 0 for whole-file problems such as "no nodes defined"), then
+ * names the offending text in brackets, keeping Heartbeat's wording where
+ * users know it, e.g.
+ *   /etc/ha.d/ha.cf:7: Illegal directive [frobnicate]
+ *   /etc/ha.d/ha.cf:5: Dead time [3000ms] is too small compared to keeplive [2000ms]: ...
+ *   /etc/ha.d/authkeys:0: Bad permissions on keyfile [/etc/ha.d/authkeys], 600 recommended. ...
+ *   /etc/ha.d/haresources:2: Bad nodename in haresources [gamma]: ... (known nodes: a, b)
+ * Secrets from authkeys never appear in a message. Diagnostics come in file
+ * order (ha.cf, authkeys, haresources), then line order. */
 typedef struct
 {
   HbDiagSeverity severity;
@@ -70,12 +78,13 @@ typedef struct
 {
   HbMediumType type;
   char *dev;        /* interface, e.g. "eth1" */
-  char *peer;       /* ucast: peer IPv4 address (dotted quad) */
+  char *peer;       /* ucast: peer IPv4 address (dotted quad; resolved if a host name was written) */
   char *group;      /* mcast: class-D group */
   guint16 port;     /* mcast: its own port; bcast/ucast: the config's udpport */
   guint8 ttl;       /* mcast */
   gboolean loop;    /* mcast */
   guint line;       /* ha.cf line that declared it */
+  char *peer_name;  /* ucast: the peer as written (host name or address) */
 } HbMedium;
 
 typedef enum
@@ -89,7 +98,7 @@ typedef struct
 {
   char *name;         /* lower-cased; for ping nodes the IP, for ping groups NAME */
   HbNodeType type;
-  char **addrs;       /* ping / ping_group: member addresses (NULL-terminated); else NULL */
+  char **addrs;       /* ping / ping_group: member IPv4 addresses, resolved (NULL-terminated); else NULL */
   guint line;
 } HbNodeConf;
 
@@ -168,6 +177,9 @@ typedef struct
   char *cluster;       /* cluster name, default "linux-ha" */
   char *uuidfrom;      /* "file" or "nodename" */
   char *autojoin;      /* "none" */
+  gint rtprio;         /* SCHED_FIFO priority; 0 = platform default */
+  guint memreserve_kb; /* KB to pre-allocate and lock (default 6500) */
+  char *coreroot;      /* NULL if unset */
 
   GPtrArray *media;    /* of HbMedium* in file order */
   GPtrArray *nodes;    /* of HbNodeConf*: normal nodes, ping nodes and ping groups, file order */
@@ -192,6 +204,32 @@ typedef struct
   const char *authkeys;     /* optional override */
 } HbConfigPaths;
 
+/* Facts about the host that some checks need. lib/ does no I/O besides
+ * reading the three files, so the caller (heartbeat/check.c) gathers these
+ * (getifaddrs, /etc/services) and tests inject fakes. */
+typedef struct
+{
+  const char *ifname;       /* e.g. "eth0" */
+  const char *address;      /* IPv4 dotted quad */
+  guint prefix_len;         /* 0-32 */
+} HbConfigInterface;
+
+typedef struct
+{
+  /* IPv4 addresses of the host; NULL skips the interface checks
+   * (ucast peer on the interface's network, media interfaces exist). */
+  const HbConfigInterface *interfaces;
+  gsize n_interfaces;
+  /* `ha-cluster/udp` from /etc/services; 0 means 694 (§4.2). */
+  guint16 default_udpport;
+  /* Heartbeat accepts host names for ucast and ping peers (HB3 ucast.c,
+   * "allow use of hostname in ha.cf"). Returns a newly allocated IPv4
+   * dotted quad, or NULL if the name does not resolve. NULL: host names
+   * are an error. */
+  char *(*resolve_ipv4) (const char *host, gpointer user_data);
+  gpointer resolve_data;
+} HbConfigEnv;
+
 /* Reads and validates the three files for node `local_node` (lower-cased
  * internally). Every problem of every file is appended to `diags` (warnings
  * and errors, in file order). Returns the configuration when there is no
@@ -202,6 +240,16 @@ HbConfig *hb_config_load (const HbConfigPaths *paths,
                           GPtrArray *diags, /* of HbDiag*, caller owns; may be NULL */
                           GError **error);
 
+/* hb_config_load() plus host facts (may be NULL: the host checks are skipped). */
+HbConfig *hb_config_load_full (const HbConfigPaths *paths,
+                               const char *local_node,
+                               const HbConfigEnv *env,
+                               GPtrArray *diags, /* of HbDiag*, caller owns; may be NULL */
+                               GError **error);
+
+/* A new, empty array for hb_config_load*()'s `diags` (frees its HbDiag). */
+GPtrArray *hb_diag_array_new (void);
+
 /* Canonical, complete text form of a configuration (every directive with its
  * effective value, defaults filled in, groups and resources parsed), as printed
  * by `heartbeat -t -v`; stable across runs so tests diff it with golden files. */
@@ -211,6 +259,11 @@ char *hb_config_dump (const HbConfig *config);
 const HbNodeConf *hb_config_find_node (const HbConfig *config, const char *name);
 const HbResourceGroup *hb_config_find_group (const HbConfig *config, const char *key);
 
+/* The ha.cf directives recognised (HEARTBEAT-REFERENCE §4.2, plus the
+ * 3.0.6 media plugins), index 0 .. hb_config_n_directives () - 1. */
+guint hb_config_n_directives (void);
+const char *hb_config_directive_name (guint index);
+
 /* "on" / "off" / "legacy". */
 const char *hb_auto_failback_to_string (HbAutoFailback value);
 const char *hb_auth_method_to_string (HbAuthMethod method);
@@ -218,5 +271,9 @@ const char *hb_auth_method_to_string (HbAuthMethod method);
 /* Time value as Heartbeat parses it (§4.1): bare number = seconds (fractional
  * allowed), suffix "ms", "us"/"usec"; rounded to whole ms. FALSE on bad input. */
 gboolean hb_parse_time_ms (const char *text, guint *ms_out);
+
+/* Boolean as Heartbeat parses it (§4.1): true on yes y 1 / false off no n 0,
+ * case-insensitive. FALSE on anything else. */
+gboolean hb_parse_bool (const char *text, gboolean *value_out);
 
 G_END_DECLS
