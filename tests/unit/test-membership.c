@@ -367,6 +367,37 @@ test_late_beyond_deadtime (Fx *fx, gconstpointer data)
   g_assert_cmpuint (hb_membership_worst_interval_ms (fx->m, "node2"), ==, 12000);
 }
 
+/* The CRIT threshold is the node's own dead interval (its advertised dt). */
+static void
+test_late_with_dt (Fx *fx, gconstpointer data)
+{
+  HbMemberPacket p;
+  HbMemberEvent *e;
+
+  (void) data;
+  fx_comm_up (fx);
+  p = fx_pkt ("node2", "eth0", TRUE, fx->seq2++, fx->gen2);
+  p.dt_ms = 20000;
+  fx_recv (fx, &p);
+  fx->now += 15000 * MS;
+  fx_ping (fx);
+  p.seq = fx->seq2++;
+  fx_recv (fx, &p);
+  e = fx_one (fx, HB_MEMBER_EVENT_NODE_LATE);
+  g_assert_cmpint (e->severity, ==, HB_MEMBER_SEVERITY_WARNING);
+  g_assert_cmpstr (e->message, ==, "Late heartbeat: Node node2: interval 15000 ms");
+  fx_clear (fx);
+  /* Exactly the dead interval: declared dead on time, then CRIT when it returns. */
+  fx->now += 20000 * MS;
+  fx_ping (fx);
+  p.seq = fx->seq2++;
+  fx_recv (fx, &p);
+  fx_one (fx, HB_MEMBER_EVENT_NODE_DEAD);
+  e = fx_one (fx, HB_MEMBER_EVENT_NODE_LATE);
+  g_assert_cmpint (e->severity, ==, HB_MEMBER_SEVERITY_CRIT);
+  g_assert_cmpstr (e->message, ==, "Late heartbeat: Node node2: interval 20000 ms (> deadtime)");
+}
+
 static void
 test_worst_interval (Fx *fx, gconstpointer data)
 {
@@ -626,6 +657,7 @@ main (int argc, char **argv)
   FX_TEST ("/membership/late/warntime", test_late);
   FX_TEST ("/membership/late/beyond-deadtime", test_late_beyond_deadtime);
   FX_TEST ("/membership/late/worst-interval", test_worst_interval);
+  FX_TEST ("/membership/late/advertised-dt", test_late_with_dt);
   FX_TEST ("/membership/links/per-link", test_links);
   FX_TEST ("/membership/links/dead-exact", test_link_dead_exact);
   FX_TEST ("/membership/links/any-packet", test_link_kept_by_any_packet);
