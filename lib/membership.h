@@ -66,7 +66,8 @@ typedef struct
   const HbMemberNodeParam *nodes;  /* every configured node, the local one included */
   guint n_nodes;
   const char *const *links;        /* NULL-terminated medium names ("eth1", ...): the links of
-                                    * every normal node. A ping node has one link named like it. */
+                                    * every normal node; repeated names are one link. A ping
+                                    * node has one link named like it. */
   guint keepalive_ms;
   guint deadtime_ms;
   guint warntime_ms;
@@ -204,6 +205,14 @@ void hb_membership_set_local_status (HbMembership *m, gint64 now_us, const char 
  * on, a gap longer than deadtime between calls (a stalled daemon) yields
  * NO_LOCAL_HEARTBEAT `No local heartbeat. Forcing restart.` once. */
 void hb_membership_local_heartbeat (HbMembership *m, gint64 now_us);
+
+/* A peer announced that it left cleanly (its `t=shutdone`, §3.7): its status
+ * becomes `dead` now, with a NODE_STATUS event (`Status update for node X:
+ * status dead`) and no NODE_DEAD timeout later, since the takeover logic
+ * already handles the shutdown notice. Its next status packet brings it back.
+ * FALSE (nothing changes) for an unknown node, the local node or a ping node. */
+gboolean hb_membership_node_left (HbMembership *m, gint64 now_us, const char *node,
+                                  GPtrArray *events_out);
 
 /* ---- queries (cl_status: listnodes, nodestatus, nodetype, listhblinks, hblinkstatus) ---- */
 

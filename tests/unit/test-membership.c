@@ -26,7 +26,6 @@ static const BadParams bad_params[] = {
   { "unknown-node-type", "a", { { "a", HB_MEMBER_NODE_NORMAL }, { "b", HB_MEMBER_NODE_UNKNOWN } },
     2, { "eth0" }, 1000 },
   { "zero-deadtime", "a", { { "a", HB_MEMBER_NODE_NORMAL } }, 1, { "eth0" }, 0 },
-  { "duplicate-link", "a", { { "a", HB_MEMBER_NODE_NORMAL } }, 1, { "eth0", "eth0" }, 1000 },
   { "empty-link", "a", { { "a", HB_MEMBER_NODE_NORMAL } }, 1, { "" }, 1000 },
 };
 
@@ -616,6 +615,61 @@ test_local_watchdog (Fx *fx, gconstpointer data)
   g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_NO_LOCAL_HEARTBEAT), ==, 1);
 }
 
+/* ---- clean shutdown of a peer -------------------------------------------------------- */
+
+static void
+test_node_left (Fx *fx, gconstpointer data)
+{
+  HbMemberEvent *e;
+
+  (void) data;
+  fx_comm_up (fx);
+  fx->now += 1000 * MS;
+  g_assert_true (hb_membership_node_left (fx->m, fx->now, "node2", fx->ev));
+  e = fx_one (fx, HB_MEMBER_EVENT_NODE_STATUS);
+  g_assert_cmpstr (e->message, ==, "Status update for node node2: status dead");
+  g_assert_cmpstr (hb_membership_node_status (fx->m, "node2"), ==, "dead");
+  g_assert_false (hb_membership_node_left (fx->m, fx->now, "node1", fx->ev));
+  g_assert_false (hb_membership_node_left (fx->m, fx->now, PING_NODE, fx->ev));
+  g_assert_false (hb_membership_node_left (fx->m, fx->now, "nodeX", fx->ev));
+  /* No timeout death follows. */
+  fx_clear (fx);
+  for (guint i = 0; i < 30; i++)
+    {
+      fx->now += 1000 * MS;
+      fx_ping (fx);
+    }
+  g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_NODE_DEAD), ==, 0);
+  /* It starts again (new generation): back to active, no partition. */
+  fx_clear (fx);
+  fx->gen2 = 6;
+  fx->seq2 = 1;
+  fx_status2 (fx, "eth0");
+  e = fx_one (fx, HB_MEMBER_EVENT_NODE_STATUS);
+  g_assert_cmpstr (e->status, ==, "active");
+  fx_one (fx, HB_MEMBER_EVENT_NODE_RESTART);
+  g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_PARTITION_HEALED), ==, 0);
+}
+
+/* Media sharing a device are one link (shared ha.cf with one ucast per node). */
+static void
+test_shared_link_names (void)
+{
+  const HbMemberNodeParam nodes[] = { { "a", HB_MEMBER_NODE_NORMAL },
+                                      { "b", HB_MEMBER_NODE_NORMAL } };
+  const char *const links[] = { "eth1", "eth0", "eth1", NULL };
+  const char *const want[] = { "eth1", "eth0", NULL };
+  HbMembershipParams p = { .local_node = "a", .nodes = nodes, .n_nodes = 2, .links = links,
+                           .deadtime_ms = 1000 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HbMembership) m = hb_membership_new (&p, 0, &error);
+  g_auto (GStrv) got = NULL;
+
+  g_assert_no_error (error);
+  got = hb_membership_list_links (m, "b");
+  g_assert_true (g_strv_equal ((const char *const *) got, want));
+}
+
 /* ---- names -------------------------------------------------------------------------------- */
 
 static void
@@ -667,5 +721,7 @@ main (int argc, char **argv)
   FX_TEST ("/membership/unknown-node", test_unknown_node);
   FX_TEST ("/membership/local-watchdog", test_local_watchdog);
   g_test_add_func ("/membership/names", test_names);
+  FX_TEST ("/membership/node-left", test_node_left);
+  g_test_add_func ("/membership/links/shared-names", test_shared_link_names);
   return g_test_run ();
 }
