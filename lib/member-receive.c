@@ -89,7 +89,7 @@ receive_own (HbMembership *m, gint64 now_us, const HbMemberPacket *pkt, GPtrArra
 
 /* A ping node has no seq or hg: every echo is a sign of life (§2.2). */
 static HbMemberVerdict
-receive_ping (HbMembership *m, MemberNode *node, gint64 now_us, GPtrArray *out)
+receive_ping (MemberNode *node, gint64 now_us, GPtrArray *out)
 {
   refresh_link (node, node->name, now_us, out);
   if (node->have_status)
@@ -102,7 +102,7 @@ receive_ping (HbMembership *m, MemberNode *node, gint64 now_us, GPtrArray *out)
   node->have_status = TRUE;
   node->declared_dead = FALSE;
   node->last_status_us = now_us;
-  hb_member_set_status (m, node, HB_NODE_STATUS_PING, out);
+  hb_member_set_status (node, HB_NODE_STATUS_PING, out);
   return HB_MEMBER_PROCESS;
 }
 
@@ -279,7 +279,7 @@ apply_status (HbMembership *m, MemberNode *node, const HbMemberPacket *pkt, gint
                  ? HB_NODE_STATUS_UP
                  : node->status;
     }
-  hb_member_set_status (m, node, status, out);
+  hb_member_set_status (node, status, out);
 }
 
 static HbMemberVerdict
@@ -352,7 +352,7 @@ hb_membership_receive (HbMembership *m, gint64 now_us, const HbMemberPacket *pkt
     }
   else if (node->type == HB_MEMBER_NODE_PING)
     {
-      verdict = receive_ping (m, node, now_us, events_out);
+      verdict = receive_ping (node, now_us, events_out);
     }
   else
     {

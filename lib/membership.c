@@ -247,11 +247,10 @@ hb_member_status_is_live (const char *status)
 
 /* The one place a remote node's status changes. */
 void
-hb_member_set_status (HbMembership *m, MemberNode *node, const char *status, GPtrArray *out)
+hb_member_set_status (MemberNode *node, const char *status, GPtrArray *out)
 {
   HbMemberEvent *ev;
 
-  (void) m;
   if (strcmp (node->status, status) == 0)
     {
       return;
@@ -351,7 +350,7 @@ hb_membership_node_left (HbMembership *m, gint64 now_us, const char *node, GPtrA
       return FALSE;
     }
   n->declared_dead = FALSE; /* it told us: not a partition when it returns */
-  hb_member_set_status (m, n, HB_NODE_STATUS_DEAD, events_out);
+  hb_member_set_status (n, HB_NODE_STATUS_DEAD, events_out);
   return TRUE;
 }
 

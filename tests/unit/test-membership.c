@@ -518,7 +518,6 @@ test_ping_node (Fx *fx, gconstpointer data)
   fx_comm_up (fx);
   g_assert_cmpstr (hb_membership_node_status (fx->m, PING_NODE), ==, "ping");
   g_assert_cmpstr (hb_membership_link_status (fx->m, PING_NODE, PING_NODE), ==, "up");
-  gint64 last = fx->now;
   for (guint i = 0; i < 30; i++)
     {
       fx->now += 1000 * MS;
@@ -534,7 +533,6 @@ test_ping_node (Fx *fx, gconstpointer data)
   e = fx_one (fx, HB_MEMBER_EVENT_LINK_DEAD);
   g_assert_cmpstr (e->message, ==, "Link " PING_NODE ":" PING_NODE " dead.");
   g_assert_cmpstr (hb_membership_node_status (fx->m, PING_NODE), ==, "dead");
-  (void) last;
   fx_clear (fx);
   fx_ping (fx);
   e = fx_one (fx, HB_MEMBER_EVENT_NODE_STATUS);
