@@ -121,7 +121,10 @@ typedef enum
   HB_MEMBER_EVENT_LINK_UP,
   HB_MEMBER_EVENT_LINK_DEAD,
   HB_MEMBER_EVENT_NODE_RESTART,       /* status with a higher hg than the last non-zero one */
-  HB_MEMBER_EVENT_PARTITION_HEALED,   /* same hg, newer seq, from a node we declared dead */
+  HB_MEMBER_EVENT_PARTITION_HEALED,   /* same hg, newer seq, from a node we declared dead
+                                       * (CRIT; Heartbeat adds `Deadtime value may be too
+                                       * small.`). Input for split-brain healing, not a
+                                       * reason to restart ourselves. */
   HB_MEMBER_EVENT_COMM_UP,            /* every node heard or dead: local status is now active */
   HB_MEMBER_EVENT_LOCAL_STATUS,       /* hb_membership_set_local_status() changed it */
   HB_MEMBER_EVENT_NO_LOCAL_HEARTBEAT, /* hb_membership_local_heartbeat() not called for deadtime */
@@ -188,7 +191,9 @@ HbMemberVerdict hb_membership_receive (HbMembership *m, gint64 now_us, const HbM
 
 /* Earliest instant at which hb_membership_tick() has something to do
  * (node/link death, rexmit request, local heartbeat watchdog); G_MAXINT64 if
- * nothing is pending. Changes after every receive/tick/set call. */
+ * nothing is pending. Changes after every receive/tick/set call, so re-arm the
+ * timer after each; it may already be in the past (arm with a zero delay).
+ * Ticking at the returned instant always makes progress. */
 gint64 hb_membership_next_deadline_us (const HbMembership *m);
 
 /* Processes every deadline <= now_us: nodes dead exactly when
