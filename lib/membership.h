@@ -101,9 +101,11 @@ typedef struct
 {
   const char *from_node;  /* `src`, lower-cased; required */
   const char *link;       /* medium it arrived on (for ping nodes: ignored); NULL = unknown */
-  gboolean is_status;     /* t=status (for ping nodes every packet counts as status) */
+  gboolean is_status;     /* t=status: the only packets that refresh a node's liveness
+                           * (for ping nodes every packet counts; no late warnings) */
   gboolean is_ns;         /* t=NS_*: no seq/hg tracking, only the `dest` check */
-  const char *status;     /* `st` of a status packet; NULL: ping nodes get "ping" */
+  const char *status;     /* `st` of a status packet; NULL keeps the known status (`up`
+                           * after init/dead). Ping nodes always become "ping". */
   const char *dest;       /* `dest`, NULL when absent */
   gboolean has_seq;
   guint64 seq;            /* `seq` (hex on the wire), > 0 */
