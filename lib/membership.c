@@ -354,6 +354,16 @@ hb_membership_node_left (HbMembership *m, gint64 now_us, const char *node, GPtrA
   return TRUE;
 }
 
+gboolean
+hb_membership_rexmit_nak (HbMembership *m, const char *node, guint64 seq)
+{
+  MemberNode *n;
+
+  g_return_val_if_fail (m != NULL, FALSE);
+  n = hb_member_find (m, node);
+  return n != NULL && !n->is_local && hb_seqtrack_forget (n->seq, seq);
+}
+
 void
 hb_membership_local_heartbeat (HbMembership *m, gint64 now_us)
 {

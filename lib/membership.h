@@ -221,6 +221,11 @@ void hb_membership_local_heartbeat (HbMembership *m, gint64 now_us);
 gboolean hb_membership_node_left (HbMembership *m, gint64 now_us, const char *node,
                                   GPtrArray *events_out);
 
+/* `node` answered our request with `t=NS_nak_rexmit firstseq=<seq>` (§1.9):
+ * stop asking for it. TRUE if it was still missing (the daemon then logs
+ * Heartbeat's `Irretrievably lost packet`). */
+gboolean hb_membership_rexmit_nak (HbMembership *m, const char *node, guint64 seq);
+
 /* ---- queries (cl_status: listnodes, nodestatus, nodetype, listhblinks, hblinkstatus) ---- */
 
 const char *hb_membership_local_node (const HbMembership *m);

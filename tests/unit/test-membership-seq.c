@@ -484,6 +484,26 @@ test_rexmit_waits_for_live_status (Fx *fx, gconstpointer data)
   g_assert_cmpuint (rexmit_count_for (fx, 4), ==, 1);
 }
 
+/* The peer cannot resend (NS_nak_rexmit): stop asking. */
+static void
+test_rexmit_nak (Fx *fx, gconstpointer data)
+{
+  (void) data;
+  fx_comm_up (fx);
+  fx->seq2 = 4; /* 2, 3 missing */
+  fx_status2 (fx, "eth0");
+  g_assert_true (hb_membership_rexmit_nak (fx->m, "node2", 2));
+  g_assert_false (hb_membership_rexmit_nak (fx->m, "node2", 2));
+  g_assert_false (hb_membership_rexmit_nak (fx->m, "nodeX", 3));
+  g_assert_false (hb_membership_rexmit_nak (fx->m, "node1", 3));
+  fx_clear (fx);
+  fx_tick (fx, fx->now + 1000 * MS);
+  g_assert_cmpuint (rexmit_count_for (fx, 2), ==, 0);
+  g_assert_cmpuint (rexmit_count_for (fx, 3), >, 0);
+  HbMemberPacket p2 = fx_pkt ("node2", "eth0", FALSE, 2, fx->gen2);
+  g_assert_cmpint (fx_recv (fx, &p2), ==, HB_MEMBER_DROP_OLD);
+}
+
 static void
 test_lost_many (Fx *fx, gconstpointer data)
 {
@@ -543,6 +563,7 @@ main (int argc, char **argv)
   g_test_add_func ("/membership/rexmit/internal-random", test_rexmit_internal_random);
   FX_TEST ("/membership/rexmit/stops-when-dead", test_rexmit_stops_when_dead);
   FX_TEST ("/membership/rexmit/waits-for-live-status", test_rexmit_waits_for_live_status);
+  FX_TEST ("/membership/rexmit/nak", test_rexmit_nak);
   FX_TEST ("/membership/seq/lost-many", test_lost_many);
   FX_TEST ("/membership/seq/gap-of-250", test_gap_of_250);
   return g_test_run ();

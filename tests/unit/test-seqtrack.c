@@ -161,6 +161,22 @@ test_schedule_and_take (void)
 }
 
 static void
+test_forget (void)
+{
+  g_autoptr (HbSeqTrack) t = hb_seqtrack_new ();
+
+  hb_seqtrack_receive (t, 1, NULL);
+  hb_seqtrack_receive (t, 4, NULL);
+  hb_seqtrack_schedule (t, 2, 10);
+  g_assert_true (hb_seqtrack_forget (t, 2));
+  g_assert_false (hb_seqtrack_forget (t, 2));
+  g_assert_false (hb_seqtrack_forget (t, 4));
+  g_assert_cmpint (hb_seqtrack_next_due_us (t), ==, G_MAXINT64);
+  g_assert_cmpint (hb_seqtrack_receive (t, 2, NULL), ==, HB_SEQ_OLD);
+  g_assert_cmpint (hb_seqtrack_receive (t, 3, NULL), ==, HB_SEQ_ACCEPT_FILLED);
+}
+
+static void
 test_verdict_names (void)
 {
   g_assert_cmpstr (hb_seq_verdict_to_string (HB_SEQ_DUPLICATE), ==, "duplicate");
@@ -181,6 +197,7 @@ main (int argc, char **argv)
   g_test_add_func ("/seqtrack/reset-info", test_reset_info);
   g_test_add_func ("/seqtrack/missing-cap", test_missing_cap);
   g_test_add_func ("/seqtrack/schedule-and-take", test_schedule_and_take);
+  g_test_add_func ("/seqtrack/forget", test_forget);
   g_test_add_func ("/seqtrack/verdict-names", test_verdict_names);
   return g_test_run ();
 }
