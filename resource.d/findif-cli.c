@@ -36,6 +36,15 @@ typedef struct
   gboolean parse_only;
 } Options;
 
+/* Frees the strings GOption allocated (route_file is owned by main). */
+static void
+options_clear (Options *opts)
+{
+  g_clear_pointer (&opts->cidr, g_free);
+  g_clear_pointer (&opts->nic, g_free);
+  g_clear_pointer (&opts->broadcast, g_free);
+}
+
 /* Options override the parts of the positional argument. */
 static gboolean
 apply_options (const Options *opts, HbIpaddrSpec *spec, GError **error)
@@ -155,6 +164,8 @@ main (int argc, char **argv)
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!g_option_context_parse (ctx, &argc, &argv, &error) || argc != 2)
     {
+      options_clear (&opts);
+      g_free (opts.route_file);
       g_printerr ("findif: %s\nUsage: findif [-f ROUTES] [-c CIDR] [-n NIC] [-b BCAST] [-s] [-P] "
                   "IP[/CIDR[/NIC[/BCAST]]]\n",
                   error != NULL ? error->message : "expected exactly one address argument");
@@ -163,8 +174,6 @@ main (int argc, char **argv)
   route_file = opts.route_file != NULL ? opts.route_file : g_strdup ("/proc/net/route");
   opts.route_file = route_file;
   rc = run (&opts, argv[1]);
-  g_free (opts.cidr);
-  g_free (opts.nic);
-  g_free (opts.broadcast);
+  options_clear (&opts);
   return rc;
 }

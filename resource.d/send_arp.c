@@ -319,6 +319,8 @@ main (int argc, char **argv)
       g_printerr ("send_arp: %s\nUsage: send_arp [-i interval_ms] [-r count] [-p pidfile] "
                   "[-m request|reply|both] [-A] <dev> <src_ip> <src_mac|auto> "
                   "[<bcast_ip> <netmask>]\n", error->message);
+      g_free (opts.pidfile);
+      g_free (opts.mode);
       return 2;
     }
   ok = setup (&s, &opts, argv, &mac_auto) && open_device (&s, mac_auto);
