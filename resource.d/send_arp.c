@@ -11,7 +11,7 @@
  * announced MAC. The last two positional arguments are accepted and ignored.
  * Because some switches believe only requests or only replies
  * (ECOSYSTEM §2 item 4), -m picks the kind; -A is `-m reply`, as `arping -A`.
- * The pid file is written before the first packet and removed at exit;
+ * The pid file is written right after the first packet and removed at exit;
  * SIGTERM/SIGINT end the run with status 0.
  */
 #include <errno.h>
@@ -324,20 +324,26 @@ main (int argc, char **argv)
       return 2;
     }
   ok = setup (&s, &opts, argv, &mac_auto) && open_device (&s, mac_auto);
-  pid_written = ok && write_pidfile (opts.pidfile);
-  if (pid_written)
+  if (ok)
     {
       s.loop = g_main_loop_new (NULL, FALSE);
+      /* The first packet leaves before anything else (pid file, signal
+       * sources): every millisecond here is one more of traffic to the old
+       * holder's MAC. */
+      send_next (&s);
+      pid_written = write_pidfile (opts.pidfile);
+    }
+  if (pid_written)
+    {
       g_unix_signal_add (SIGTERM, on_signal, &s);
       g_unix_signal_add (SIGINT, on_signal, &s);
-      send_next (&s);          /* the first packet leaves before any loop iteration */
       if (s.sent < s.total)
         {
           g_main_loop_run (s.loop);
         }
-      g_main_loop_unref (s.loop);
       g_unlink (opts.pidfile);
     }
+  g_clear_pointer (&s.loop, g_main_loop_unref);
   g_clear_pointer (&s.net, libnet_destroy);
   g_free (opts.pidfile);
   g_free (opts.mode);
