@@ -72,6 +72,18 @@ check "OCF: validate-all succeeds with good parameters" -- ocf a IPaddr validate
 out=$(lab_exec a env SYSTOLE_LIBEXEC=/nonexistent HA_RSCTMP="$AGENT_STATE/a" "$AGENT_BIN/IPaddr2" 192.0.2.100 start 2>&1); rc=$?
 ok "$([ $rc = 5 ] && grep -q '/nonexistent/send_arp not found' <<<"$out"; echo $?)" "missing send_arp is OCF_ERR_INSTALLED (rc=$rc)"
 
+# Failures of the background send_arp reach the log (a stand-in send_arp
+# that fails the way a real one would when its device vanishes).
+fake=$AGENT_STATE/fake-libexec; mkdir -p "$fake"
+ln -s "$AGENT_BIN/findif" "$fake/findif"
+printf '#!/bin/sh\necho "cannot send ARP request on eth0: device gone" >&2\nexit 1\n' > "$fake/send_arp"
+chmod 755 "$fake/send_arp"
+lab_exec a env SYSTOLE_LIBEXEC="$fake" HA_RSCTMP="$AGENT_STATE/a" HA_LOGFILE="$AGENT_STATE/a.log" \
+  "$AGENT_BIN/IPaddr2" 192.0.2.105 start 2>/dev/null
+ok $? "start succeeds although the ARP sender fails in the background"
+check "the ARP sender's failure is logged" -- wait_for 5 grep -q "ERROR: send_arp: cannot send ARP request on eth0: device gone" "$AGENT_STATE/a.log"
+check "stop after a failed ARP sender" -- agent a IPaddr2 192.0.2.105 stop
+
 # The VIP present on another interface than the routing table says.
 lab_exec m ip addr add 192.0.2.100/32 dev eth1
 out=$(agent m IPaddr2 192.0.2.100/24 monitor 2>&1); rc=$?
