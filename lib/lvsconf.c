@@ -1173,6 +1173,26 @@ hb_lvs_config_check_backend (const HbLvsConfig *config, HbLvsBackend backend, GE
   return TRUE;
 }
 
+char *
+hb_lvs_config_state_key (const char *abs_path)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *s = abs_path; *s != '\0'; s++)
+    {
+      if (*s == '/' && out->len == 0)
+        {
+          continue;
+        }
+      g_string_append_c (out, g_ascii_isalnum (*s) ? g_ascii_tolower (*s) : '_');
+    }
+  if (out->len == 0)
+    {
+      g_string_append (out, "lvs");
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* ---- names and dump ------------------------------------------------------------------ */
 
 gboolean

@@ -118,6 +118,10 @@ HbLvsConfig *hb_lvs_config_parse (const char *text, const char *file,
 gboolean hb_lvs_config_check_backend (const HbLvsConfig *config, HbLvsBackend backend,
                                       GError **error);
 
+/* A file-name-safe key for one configuration's state files (pid, down set,
+ * applied copy): its absolute path folded to [a-z0-9_], so two files never share. */
+char *hb_lvs_config_state_key (const char *abs_path);
+
 /* "rr", "wrr", ... are the IPVS schedulers (ipvsadm(8)). */
 gboolean hb_lvs_sched_is_known (const char *sched);
 

@@ -112,6 +112,16 @@ test_name_from_file (void)
   g_assert_cmpstr (c->name, ==, "my_lvs");
 }
 
+static void
+test_state_key (void)
+{
+  g_autofree char *a = hb_lvs_config_state_key ("/etc/ha.d/lvs.conf");
+  g_autofree char *b = hb_lvs_config_state_key ("/etc/ha.d/lvs-b.conf");
+
+  g_assert_cmpstr (a, ==, "etc_ha_d_lvs_conf");
+  g_assert_cmpstr (b, ==, "etc_ha_d_lvs_b_conf");
+}
+
 typedef struct
 {
   const char *name;
@@ -277,6 +287,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lvsconf/good/inline", test_inline_good);
   g_test_add_func ("/lvsconf/good/inherited-check-settings", test_inherited_check_settings);
   g_test_add_func ("/lvsconf/good/name-from-file", test_name_from_file);
+  g_test_add_func ("/lvsconf/good/state-key", test_state_key);
   for (guint i = 0; i < G_N_ELEMENTS (bad_inputs); i++)
     {
       g_autofree char *path = g_strdup_printf ("/lvsconf/bad/%s", bad_inputs[i].name);
