@@ -112,6 +112,25 @@ test_name_from_file (void)
   g_assert_cmpstr (c->name, ==, "my_lvs");
 }
 
+/* The sample shipped in ha.d/ parses without warnings and suits both backends. */
+static void
+test_sample (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "ha.d", "lvs.conf.sample", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HbLvsConfig) c = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  c = hb_lvs_config_parse (text, "/etc/ha.d/lvs.conf", warnings, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (warnings->len, ==, 0);
+  g_assert_cmpstr (c->name, ==, "lvs");
+  g_assert_true (hb_lvs_config_check_backend (c, HB_LVS_BACKEND_NFTABLES, NULL));
+  g_assert_true (hb_lvs_config_check_backend (c, HB_LVS_BACKEND_IPVS, NULL));
+}
+
 static void
 test_state_key (void)
 {
@@ -288,6 +307,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lvsconf/good/inherited-check-settings", test_inherited_check_settings);
   g_test_add_func ("/lvsconf/good/name-from-file", test_name_from_file);
   g_test_add_func ("/lvsconf/good/state-key", test_state_key);
+  g_test_add_func ("/lvsconf/good/sample", test_sample);
   for (guint i = 0; i < G_N_ELEMENTS (bad_inputs); i++)
     {
       g_autofree char *path = g_strdup_printf ("/lvsconf/bad/%s", bad_inputs[i].name);
