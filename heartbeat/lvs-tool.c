@@ -239,7 +239,7 @@ start_checker (Ctx *c, GError **error)
 {
   g_autofree char *checker = find_checker (c->opt);
   g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
-      G_SUBPROCESS_FLAGS_STDIN_INHERIT | G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+      G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_autoptr (GSubprocess) proc = NULL;
   g_autofree char *said = NULL;
@@ -309,6 +309,24 @@ stop_checker (Ctx *c, GError **error)
   return TRUE;
 }
 
+/* NAT replies pass through the director: without forwarding nothing answers. */
+static void
+warn_if_not_forwarding (const HbLvsConfig *config)
+{
+  g_autofree char *value = NULL;
+  gboolean nat = FALSE;
+
+  for (guint i = 0; i < config->services->len; i++)
+    {
+      nat = nat || ((const HbLvsService *) g_ptr_array_index (config->services, i))->kind == HB_LVS_KIND_NAT;
+    }
+  if (nat && g_file_get_contents ("/proc/sys/net/ipv4/ip_forward", &value, NULL, NULL) && value[0] == '0')
+    {
+      hb_lvs_log (HB_LVS_LOG_WARN, "%s: lb_kind NAT needs net.ipv4.ip_forward=1 on the director, "
+                                   "but it is 0: clients will get no answers", config->file);
+    }
+}
+
 /* ---- start / stop / status ------------------------------------------------------------ */
 
 static gboolean
@@ -339,6 +357,7 @@ cmd_start (Ctx *c)
       g_unlink (c->paths->down); /* left over from a checker that is gone */
     }
   down = hb_lvs_state_read_down (c->paths->down);
+  warn_if_not_forwarding (d->config);
   if (!save_copy (c, &error) || !hb_lvs_director_apply (d, down, &error))
     {
       return fail (error, "start failed");

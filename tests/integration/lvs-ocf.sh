@@ -86,6 +86,8 @@ ocf "$tmp/good.conf" start >/dev/null 2>&1
 ok $? "OCF start: 0"
 ocf "$tmp/good.conf" monitor >/dev/null 2>&1
 ok $? "OCF monitor of a started resource: 0 (even with failing real servers)"
+grep -q "WARN: .*good.conf: lb_kind NAT needs net.ipv4.ip_forward=1 on the director, but it is 0" "$HA_LOGFILE"
+ok $? "start warns that NAT needs forwarding (ip_forward is 0 in this namespace)"
 ocf "$tmp/good.conf" stop >/dev/null 2>&1
 ok $? "OCF stop: 0"
 ocf "$tmp/good.conf" reload >/dev/null 2>&1
