@@ -811,6 +811,12 @@ addr_port_args (Parser *p, const char *kw, GPtrArray *args, guint line, guint16 
     }
   addr = g_ptr_array_index (args, 0);
   ps = g_ptr_array_index (args, 1);
+  if (strcmp (addr, "fwmark") == 0 || strcmp (addr, "group") == 0)
+    {
+      perr (p, HB_LVS_CONF_ERROR_UNSUPPORTED, line,
+            "'%s %s' is not supported: give the virtual IPv4 address and port", kw, addr);
+      return FALSE;
+    }
   if (!parse_ipv4 (addr))
     {
       perr (p, HB_LVS_CONF_ERROR_BAD_VALUE, line, "'%s %s': not an IPv4 address", kw, addr);

@@ -207,6 +207,8 @@ static const BadInput bad_inputs[] = {
     "t.conf:1: 'name a-b': use 1 to 32 letters, digits or '_' (it names an nft table)" },
   { "vs-group", "virtual_server_group G {\n 192.0.2.1 80\n}\n", HB_LVS_CONF_ERROR_UNSUPPORTED,
     "t.conf:1: 'virtual_server_group' in lvs.conf is not supported: list each virtual_server on its own" },
+  { "fwmark-service", "virtual_server fwmark 1 {\n}\n", HB_LVS_CONF_ERROR_UNSUPPORTED,
+    "t.conf:1: 'virtual_server fwmark' is not supported: give the virtual IPv4 address and port" },
   { "open-without-keyword", "{\n}\n" VS "}\n", HB_LVS_CONF_ERROR_SYNTAX, "t.conf:1: '{' without a keyword before it" },
 };
 
