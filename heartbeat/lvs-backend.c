@@ -222,6 +222,7 @@ hb_lvs_director_apply (HbLvsDirector *director, GHashTable *down, GError **error
 typedef struct
 {
   HbLvsDirector *director; /* borrowed: the checker keeps it for its whole life */
+  const HbLvsPaths *paths; /* borrowed, likewise */
   GHashTable *down;        /* a private copy, so the loop may change its own */
 } ApplyJob;
 
@@ -238,10 +239,14 @@ apply_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancell
 {
   ApplyJob *job = data;
   GError *error = NULL;
+  int lock = hb_lvs_state_lock (job->paths, TRUE);
+  gboolean ok = hb_lvs_state_write_down (job->paths->down, job->down, &error)
+                && hb_lvs_director_apply (job->director, job->down, &error);
 
   (void) source;
   (void) cancellable;
-  if (hb_lvs_director_apply (job->director, job->down, &error))
+  hb_lvs_state_unlock (lock);
+  if (ok)
     {
       g_task_return_boolean (task, TRUE);
     }
@@ -270,13 +275,14 @@ copy_set (GHashTable *set)
 }
 
 void
-hb_lvs_director_apply_async (HbLvsDirector *director, GHashTable *down, GAsyncReadyCallback callback,
-                             gpointer user_data)
+hb_lvs_director_apply_async (HbLvsDirector *director, const HbLvsPaths *paths, GHashTable *down,
+                             GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr (GTask) task = g_task_new (NULL, NULL, callback, user_data);
   ApplyJob *job = g_new0 (ApplyJob, 1);
 
   job->director = director;
+  job->paths = paths;
   job->down = copy_set (down);
   g_task_set_source_tag (task, hb_lvs_director_apply_async);
   g_task_set_task_data (task, job, apply_job_free);
@@ -318,6 +324,36 @@ hb_lvs_director_remove (HbLvsDirector *director, GError **error)
   want = hb_lvs_plan_desired (director->config, NULL, director->backend);
   script = hb_lvs_plan_ipvs_remove (want, have);
   return run_script (director, script, error);
+}
+
+gboolean
+hb_lvs_director_remove_stale (HbLvsDirector *director, HbLvsDirector *old, GError **error)
+{
+  g_autoptr (HbLvsTable) have = NULL;
+  g_autoptr (HbLvsTable) want = NULL;
+  g_autoptr (HbLvsTable) had = NULL;
+  g_autoptr (HbLvsTable) stale = NULL;
+  g_autofree char *script = NULL;
+
+  if (old->backend != director->backend
+      || (old->backend == HB_LVS_BACKEND_NFTABLES && strcmp (old->nft_table, director->nft_table) != 0))
+    {
+      return hb_lvs_director_remove (old, error);
+    }
+  if (old->backend == HB_LVS_BACKEND_NFTABLES)
+    {
+      return TRUE; /* the same table is replaced whole by apply */
+    }
+  have = read_ipvs (old, error);
+  if (have == NULL)
+    {
+      return FALSE;
+    }
+  want = hb_lvs_plan_desired (director->config, NULL, director->backend);
+  had = hb_lvs_plan_desired (old->config, NULL, old->backend);
+  stale = hb_lvs_table_minus (had, want);
+  script = hb_lvs_plan_ipvs_remove (stale, have);
+  return run_script (old, script, error);
 }
 
 gboolean

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "lvs-plan.h"
+#include "lvs-state.h"
 
 G_BEGIN_DECLS
 
@@ -54,13 +55,20 @@ char *hb_lvs_director_plan (HbLvsDirector *director, GHashTable *down, GError **
 /* Programs the kernel so that it matches the configuration with DOWN failed. */
 gboolean hb_lvs_director_apply (HbLvsDirector *director, GHashTable *down, GError **error);
 
-/* Same in a worker thread (DOWN is copied), for the checker's main loop. */
-void hb_lvs_director_apply_async (HbLvsDirector *director, GHashTable *down,
+/* For the checker's main loop: in a worker thread, under the exclusive state lock
+ * of PATHS, records DOWN (copied) as the down set and applies it, so status never
+ * sees one without the other. DIRECTOR and PATHS must outlive the call. */
+void hb_lvs_director_apply_async (HbLvsDirector *director, const HbLvsPaths *paths, GHashTable *down,
                                   GAsyncReadyCallback callback, gpointer user_data);
 gboolean hb_lvs_director_apply_finish (HbLvsDirector *director, GAsyncResult *result, GError **error);
 
 /* Removes this configuration's services (nft: its table), nothing else. */
 gboolean hb_lvs_director_remove (HbLvsDirector *director, GError **error);
+
+/* After a configuration change: removes what OLD programmed that DIRECTOR no
+ * longer wants (another backend: all of it; nftables: the old table if the name
+ * changed; IPVS: the services that left the file), leaving the rest running. */
+gboolean hb_lvs_director_remove_stale (HbLvsDirector *director, HbLvsDirector *old, GError **error);
 
 /* Compares the kernel with the configuration; PROBLEMS gets one line per difference. */
 gboolean hb_lvs_director_compare (HbLvsDirector *director, GHashTable *down, HbLvsMatch *match,

@@ -118,12 +118,6 @@ applied (GObject *source, GAsyncResult *result, gpointer data)
 static void
 request_apply (Checker *c)
 {
-  g_autoptr (GError) error = NULL;
-
-  if (!hb_lvs_state_write_down (c->paths->down, c->down, &error))
-    {
-      hb_lvs_log (HB_LVS_LOG_WARN, "cannot record the failed real servers: %s", error->message);
-    }
   if (c->applying)
     {
       c->dirty = TRUE;
@@ -131,7 +125,7 @@ request_apply (Checker *c)
     }
   c->applying = TRUE;
   c->dirty = FALSE;
-  hb_lvs_director_apply_async (c->director, c->down, applied, c);
+  hb_lvs_director_apply_async (c->director, c->paths, c->down, applied, c);
 }
 
 /* ---- one TCP check ------------------------------------------------------------------- */

@@ -2,7 +2,10 @@
 #include "lvs-state.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -21,6 +24,7 @@ hb_lvs_paths_new (const char *state_dir, const char *config)
   p->conf_copy = g_strdup_printf ("%s/%s.conf", p->dir, p->key);
   p->down = g_strdup_printf ("%s/%s.down", p->dir, p->key);
   p->pid = g_strdup_printf ("%s/%s.pid", p->dir, p->key);
+  p->lock = g_strdup_printf ("%s/%s.lock", p->dir, p->key);
   return p;
 }
 
@@ -37,6 +41,7 @@ hb_lvs_paths_free (HbLvsPaths *paths)
   g_free (paths->conf_copy);
   g_free (paths->down);
   g_free (paths->pid);
+  g_free (paths->lock);
   g_free (paths);
 }
 
@@ -93,4 +98,42 @@ hb_lvs_checker_pid (const HbLvsPaths *paths)
       return 0;
     }
   return (pid_t) pid;
+}
+
+#define LOCK_WAIT_US (5 * G_USEC_PER_SEC)
+
+int
+hb_lvs_state_lock (const HbLvsPaths *paths, gboolean exclusive)
+{
+  gint64 deadline = g_get_monotonic_time () + LOCK_WAIT_US;
+  int fd;
+
+  if (!hb_lvs_paths_ensure_dir (paths, NULL))
+    {
+      return -1;
+    }
+  fd = open (paths->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      return -1;
+    }
+  while (flock (fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0)
+    {
+      if (errno != EWOULDBLOCK || g_get_monotonic_time () > deadline)
+        {
+          close (fd);
+          return -1;
+        }
+      g_usleep (10000);
+    }
+  return fd;
+}
+
+void
+hb_lvs_state_unlock (int fd)
+{
+  if (fd >= 0)
+    {
+      close (fd); /* closing drops the flock */
+    }
 }

@@ -339,26 +339,62 @@ save_copy (Ctx *c, GError **error)
          && g_file_set_contents (c->paths->conf_copy, text, -1, error);
 }
 
+/* start after lvs.conf was edited: drop what the old file programmed and the new
+ * one does not want, and restart the checker on the new file. */
+static gboolean
+follow_config_change (Ctx *c, HbLvsDirector *d, gboolean *checking, GError **error)
+{
+  g_autofree char *saved = NULL, *now = NULL;
+  g_autoptr (HbLvsDirector) old = NULL;
+  g_autoptr (GError) local = NULL;
+
+  if (!g_file_get_contents (c->paths->conf_copy, &saved, NULL, NULL)
+      || !g_file_get_contents (c->paths->config, &now, NULL, NULL) || strcmp (saved, now) == 0)
+    {
+      return TRUE;
+    }
+  hb_lvs_log (HB_LVS_LOG_INFO, "%s changed since it was started: updating", c->paths->config);
+  old = open_director (c, c->paths->conf_copy, FALSE, &local);
+  if (old != NULL && !hb_lvs_director_remove_stale (d, old, error))
+    {
+      return FALSE;
+    }
+  if (*checking && !stop_checker (c, error))
+    {
+      return FALSE;
+    }
+  *checking = FALSE;
+  return TRUE;
+}
+
 static int
 cmd_start (Ctx *c)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (HbLvsDirector) d = open_director (c, c->paths->config, TRUE, &error);
   g_autoptr (GHashTable) down = NULL;
-  gboolean checking;
+  gboolean checking, ok;
+  int lock;
 
   if (d == NULL)
     {
       return fail (error, "start failed");
     }
   checking = hb_lvs_checker_pid (c->paths) != 0;
+  if (!follow_config_change (c, d, &checking, &error))
+    {
+      return fail (error, "start failed");
+    }
   if (!checking)
     {
       g_unlink (c->paths->down); /* left over from a checker that is gone */
     }
-  down = hb_lvs_state_read_down (c->paths->down);
   warn_if_not_forwarding (d->config);
-  if (!save_copy (c, &error) || !hb_lvs_director_apply (d, down, &error))
+  lock = hb_lvs_state_lock (c->paths, TRUE);
+  down = hb_lvs_state_read_down (c->paths->down);
+  ok = save_copy (c, &error) && hb_lvs_director_apply (d, down, &error);
+  hb_lvs_state_unlock (lock);
+  if (!ok)
     {
       return fail (error, "start failed");
     }
@@ -404,6 +440,7 @@ cmd_stop (Ctx *c)
     }
   g_unlink (c->paths->down);
   g_unlink (c->paths->conf_copy);
+  g_unlink (c->paths->lock); /* the checker is gone: nobody else changes this state */
   hb_lvs_log (HB_LVS_LOG_INFO, "%s: virtual services removed (backend %s)", c->paths->config,
               hb_lvs_backend_to_string (d->backend));
   return RC_OK;
@@ -418,13 +455,18 @@ cmd_status (Ctx *c)
   g_autoptr (GHashTable) down = NULL;
   gboolean checking = hb_lvs_checker_pid (c->paths) != 0;
   HbLvsMatch match;
+  gboolean ok;
+  int lock;
 
   if (d == NULL)
     {
       return fail (error, "status failed");
     }
+  lock = hb_lvs_state_lock (c->paths, FALSE);
   down = checking ? hb_lvs_state_read_down (c->paths->down) : NULL;
-  if (!hb_lvs_director_compare (d, down, &match, problems, &error))
+  ok = hb_lvs_director_compare (d, down, &match, problems, &error);
+  hb_lvs_state_unlock (lock);
+  if (!ok)
     {
       return fail (error, "status failed");
     }

@@ -234,6 +234,30 @@ hb_lvs_table_compare (const HbLvsTable *desired, const HbLvsTable *current, GPtr
   return differences == 0 ? HB_LVS_MATCH_ALL : HB_LVS_MATCH_SOME;
 }
 
+HbLvsTable *
+hb_lvs_table_minus (const HbLvsTable *a, const HbLvsTable *b)
+{
+  HbLvsTable *t = hb_lvs_table_new ();
+
+  for (guint i = 0; i < a->virtuals->len; i++)
+    {
+      const HbLvsVirtual *v = g_ptr_array_index (a->virtuals, i);
+      HbLvsVirtual *copy;
+      if (hb_lvs_table_find (b, v) != NULL)
+        {
+          continue;
+        }
+      copy = hb_lvs_virtual_new (v->proto, v->addr, v->port, v->sched, v->persistence_s);
+      for (guint j = 0; j < v->dests->len; j++)
+        {
+          const HbLvsDest *d = g_ptr_array_index (v->dests, j);
+          hb_lvs_virtual_add_dest (copy, d->addr, d->port, d->kind, d->weight);
+        }
+      g_ptr_array_add (t->virtuals, copy);
+    }
+  return t;
+}
+
 /* ---- health --------------------------------------------------------------------- */
 
 HbLvsHealthChange

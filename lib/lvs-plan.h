@@ -71,6 +71,10 @@ typedef enum
 HbLvsMatch hb_lvs_table_compare (const HbLvsTable *desired, const HbLvsTable *current,
                                  GPtrArray *problems);
 
+/* The services of A that B does not have (copies): what a changed configuration
+ * no longer wants. */
+HbLvsTable *hb_lvs_table_minus (const HbLvsTable *a, const HbLvsTable *b);
+
 /* ---- IPVS (ipvsadm) ---------------------------------------------------------- */
 
 /* Reads `ipvsadm -S -n` (the save format, one command per line). */

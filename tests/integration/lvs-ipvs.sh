@@ -50,6 +50,14 @@ virtual_server 192.0.2.100 80 {
     }
 }
 EOF
+cp "$conf" "$tmp/base.conf"
+cat >> "$conf" <<'EOF'
+virtual_server 192.0.2.100 8443 {
+    lb_algo rr
+    real_server 198.51.100.11 8443 {
+    }
+}
+EOF
 
 # ---- against the stub --------------------------------------------------------------
 export LVS_STUB_DIR=$tmp/stub
@@ -82,6 +90,22 @@ check "start again succeeds" -- agent_do start
 lab_spawn dir dir socat TCP-LISTEN:8080,bind=198.51.100.12,fork,reuseaddr SYSTEM:"echo rs2"
 wait_for 10 has_cmd "-e -t 192.0.2.100:80 -r 198.51.100.12:8080 -g -w 1"
 ok $? "recovered real server .12 back to weight 1"
+
+# lvs.conf edited while held: start drops only the service that left the file
+# and restarts the checker on the new file.
+old_checker=$(cat "$tmp"/state/*.pid)
+cp "$tmp/base.conf" "$conf"
+: > "$LVS_STUB_DIR/commands"
+check "start after editing lvs.conf" -- agent_do start
+[ "$(grep -- '^-D' "$LVS_STUB_DIR/commands")" = "-D -t 192.0.2.100:8443" ]
+ok $? "only the removed service was deleted (-D -t 192.0.2.100:8443)" || sed 's/^/# /' "$LVS_STUB_DIR/commands"
+new_checker=$(cat "$tmp"/state/*.pid)
+gone() { ! kill -0 "$1" 2>/dev/null || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
+[ -n "$new_checker" ] && [ "$new_checker" != "$old_checker" ] && gone "$old_checker"
+ok $? "the health checker was restarted on the new file ($old_checker -> $new_checker)"
+out=$(agent_do status); rc=$?
+[ "$rc" = 0 ]
+ok $? "status after the edit: running (got '$out')"
 
 check "stop succeeds" -- agent_do stop
 grep -qxF -- "-D -t 192.0.2.100:80" "$LVS_STUB_DIR/commands"

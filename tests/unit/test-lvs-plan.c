@@ -246,6 +246,22 @@ test_ipvs_in_sync (void)
   g_assert_cmpint (hb_lvs_table_compare (want, empty, NULL), ==, HB_LVS_MATCH_NONE);
 }
 
+/* What an edited configuration no longer wants: here, everything but 10101. */
+static void
+test_table_minus (void)
+{
+  g_autoptr (HbLvsConfig) c = load ("seed.conf");
+  g_autoptr (HbLvsTable) all = hb_lvs_plan_desired (c, NULL, HB_LVS_BACKEND_IPVS);
+  g_autoptr (HbLvsTable) have = hb_lvs_plan_ipvs_parse_save (kernel_save, NULL);
+  g_autoptr (HbLvsTable) one = hb_lvs_plan_ipvs_parse_save ("-A -t 192.0.2.118:10101 -s wrr\n", NULL);
+  g_autoptr (HbLvsTable) stale = hb_lvs_table_minus (all, one);
+  g_autofree char *stream = hb_lvs_plan_ipvs_remove (stale, have);
+
+  g_assert_cmpuint (stale->virtuals->len, ==, 3);
+  g_assert_cmpuint (((HbLvsVirtual *) g_ptr_array_index (stale->virtuals, 0))->dests->len, ==, 1);
+  g_assert_cmpstr (stream, ==, "-D -t 192.0.2.118:10201\n");
+}
+
 typedef struct
 {
   const char *name;
@@ -332,6 +348,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lvs-plan/ipvs/sync-partial", test_ipvs_sync_partial);
   g_test_add_func ("/lvs-plan/ipvs/remove", test_ipvs_remove);
   g_test_add_func ("/lvs-plan/ipvs/in-sync", test_ipvs_in_sync);
+  g_test_add_func ("/lvs-plan/ipvs/table-minus", test_table_minus);
   for (guint i = 0; i < G_N_ELEMENTS (bad_saves); i++)
     {
       g_autofree char *path = g_strdup_printf ("/lvs-plan/ipvs/bad-save/%s", bad_saves[i].name);
