@@ -1,0 +1,425 @@
+/* systole: the LVS director's I/O. See lvs-backend.h. */
+#include "lvs-backend.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK (hb-lvs-director-error-quark, hb_lvs_director_error)
+
+HbLvsConfig *
+hb_lvs_config_load_as (const char *path, const char *file, GPtrArray *warnings, GError **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr (GError) local = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, &local))
+    {
+      g_set_error (error, HB_LVS_CONF_ERROR, HB_LVS_CONF_ERROR_IO, "%s: cannot read the configuration: %s",
+                   path, local->message);
+      return NULL;
+    }
+  return hb_lvs_config_parse (text, file, warnings, error);
+}
+
+HbLvsConfig *
+hb_lvs_config_load (const char *file, GPtrArray *warnings, GError **error)
+{
+  return hb_lvs_config_load_as (file, file, warnings, error);
+}
+
+static HbLvsBackend
+resolve_backend (const HbLvsConfig *config, HbLvsBackend override)
+{
+  const char *proc = g_getenv ("SYSTOLE_LVS_PROC_IP_VS");
+
+  if (override != HB_LVS_BACKEND_AUTO)
+    {
+      return override;
+    }
+  if (config->backend != HB_LVS_BACKEND_AUTO)
+    {
+      return config->backend;
+    }
+  return g_file_test (proc != NULL ? proc : "/proc/net/ip_vs", G_FILE_TEST_EXISTS) ? HB_LVS_BACKEND_IPVS
+                                                                                     : HB_LVS_BACKEND_NFTABLES;
+}
+
+static char *
+find_program (HbLvsBackend backend, GError **error)
+{
+  const char *env = g_getenv (backend == HB_LVS_BACKEND_IPVS ? "SYSTOLE_IPVSADM" : "SYSTOLE_NFT");
+  const char *name = backend == HB_LVS_BACKEND_IPVS ? "ipvsadm" : "nft";
+  char *path = g_find_program_in_path (env != NULL && *env != '\0' ? env : name);
+
+  if (path == NULL)
+    {
+      g_set_error (error, HB_LVS_DIRECTOR_ERROR, HB_LVS_DIRECTOR_ERROR_NOT_INSTALLED,
+                   "the %s backend needs '%s', which is not installed (Debian package %s)",
+                   hb_lvs_backend_to_string (backend), env != NULL ? env : name,
+                   backend == HB_LVS_BACKEND_IPVS ? "ipvsadm" : "nftables");
+    }
+  return path;
+}
+
+HbLvsDirector *
+hb_lvs_director_new (HbLvsConfig *config, HbLvsBackend override, GError **error)
+{
+  g_autoptr (HbLvsDirector) d = g_new0 (HbLvsDirector, 1);
+
+  d->config = config;
+  d->backend = resolve_backend (config, override);
+  d->nft_table = hb_lvs_plan_nft_table (config);
+  if (!hb_lvs_config_check_backend (config, d->backend, error))
+    {
+      return NULL;
+    }
+  d->program = find_program (d->backend, error);
+  if (d->program == NULL)
+    {
+      return NULL;
+    }
+  return g_steal_pointer (&d);
+}
+
+void
+hb_lvs_director_free (HbLvsDirector *director)
+{
+  if (director == NULL)
+    {
+      return;
+    }
+  hb_lvs_config_free (director->config);
+  g_free (director->nft_table);
+  g_free (director->program);
+  g_free (director);
+}
+
+/* Runs ARGV (argv vector, no shell), feeding INPUT; *STDERR_OUT gets stderr when the
+ * command fails so callers can tell "no such table" from real failures. */
+static gboolean
+run (const char *const *argv, const char *input, char **out, char **err_out, GError **error)
+{
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autofree char *out_text = NULL, *err_text = NULL;
+  g_autofree char *cmdline = g_strjoinv (" ", (char **) argv);
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE
+                           | (input != NULL ? G_SUBPROCESS_FLAGS_STDIN_PIPE : 0);
+
+  proc = g_subprocess_newv (argv, flags, error);
+  if (proc == NULL || !g_subprocess_communicate_utf8 (proc, input, NULL, &out_text, &err_text, error))
+    {
+      return FALSE;
+    }
+  if (!g_subprocess_get_if_exited (proc) || g_subprocess_get_exit_status (proc) != 0)
+    {
+      g_strstrip (err_text);
+      g_set_error (error, HB_LVS_DIRECTOR_ERROR, HB_LVS_DIRECTOR_ERROR_COMMAND, "'%s' failed (%s %d): %s",
+                   cmdline, g_subprocess_get_if_exited (proc) ? "exit" : "signal",
+                   g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc)
+                                                      : g_subprocess_get_term_sig (proc),
+                   err_text != NULL && *err_text != '\0' ? err_text : "(no message)");
+      if (err_out != NULL)
+        {
+          *err_out = g_steal_pointer (&err_text);
+        }
+      return FALSE;
+    }
+  if (out != NULL)
+    {
+      *out = g_steal_pointer (&out_text);
+    }
+  return TRUE;
+}
+
+static HbLvsTable *
+read_nft (HbLvsDirector *d, GError **error)
+{
+  const char *argv[] = { d->program, "list", "table", "ip", d->nft_table, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr (GError) local = NULL;
+  HbLvsTable *t;
+
+  if (!run (argv, NULL, &out, &err, &local))
+    {
+      /* nft says ENOENT's text when the table does not exist: nothing of ours. */
+      if (err != NULL && strstr (err, "No such file or directory") != NULL)
+        {
+          return hb_lvs_table_new ();
+        }
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  t = hb_lvs_plan_nft_parse_listing (out, &local);
+  if (t == NULL)
+    {
+      g_set_error (error, HB_LVS_DIRECTOR_ERROR, HB_LVS_DIRECTOR_ERROR_KERNEL, "table ip %s: %s",
+                   d->nft_table, local->message);
+    }
+  return t;
+}
+
+static HbLvsTable *
+read_ipvs (HbLvsDirector *d, GError **error)
+{
+  const char *argv[] = { d->program, "-S", "-n", NULL };
+  g_autofree char *out = NULL;
+  g_autoptr (GError) local = NULL;
+  HbLvsTable *t;
+
+  if (!run (argv, NULL, &out, NULL, error))
+    {
+      return NULL;
+    }
+  t = hb_lvs_plan_ipvs_parse_save (out, &local);
+  if (t == NULL)
+    {
+      g_set_error (error, HB_LVS_DIRECTOR_ERROR, HB_LVS_DIRECTOR_ERROR_KERNEL, "%s", local->message);
+    }
+  return t;
+}
+
+HbLvsTable *
+hb_lvs_director_read (HbLvsDirector *director, GError **error)
+{
+  return director->backend == HB_LVS_BACKEND_IPVS ? read_ipvs (director, error) : read_nft (director, error);
+}
+
+char *
+hb_lvs_director_plan (HbLvsDirector *director, GHashTable *down, GError **error)
+{
+  g_autoptr (HbLvsTable) want = hb_lvs_plan_desired (director->config, down, director->backend);
+  g_autoptr (HbLvsTable) have = NULL;
+
+  if (director->backend == HB_LVS_BACKEND_NFTABLES)
+    {
+      return hb_lvs_plan_nft_ruleset (director->nft_table, want);
+    }
+  have = read_ipvs (director, error);
+  return have != NULL ? hb_lvs_plan_ipvs_sync (want, have) : NULL;
+}
+
+/* Feeds SCRIPT to `nft -f -` or `ipvsadm -R`; an empty script runs nothing. */
+static gboolean
+run_script (HbLvsDirector *d, const char *script, GError **error)
+{
+  const char *nft_argv[] = { d->program, "-f", "-", NULL };
+  const char *ipvs_argv[] = { d->program, "-R", NULL };
+
+  if (*script == '\0')
+    {
+      return TRUE;
+    }
+  return run (d->backend == HB_LVS_BACKEND_IPVS ? ipvs_argv : nft_argv, script, NULL, NULL, error);
+}
+
+gboolean
+hb_lvs_director_apply (HbLvsDirector *director, GHashTable *down, GError **error)
+{
+  g_autofree char *script = hb_lvs_director_plan (director, down, error);
+
+  return script != NULL && run_script (director, script, error);
+}
+
+typedef struct
+{
+  HbLvsDirector *director; /* borrowed: the checker keeps it for its whole life */
+  const HbLvsPaths *paths; /* borrowed, likewise */
+  GHashTable *down;        /* a private copy, so the loop may change its own */
+} ApplyJob;
+
+static void
+apply_job_free (gpointer data)
+{
+  ApplyJob *job = data;
+  g_hash_table_unref (job->down);
+  g_free (job);
+}
+
+static void
+apply_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  ApplyJob *job = data;
+  GError *error = NULL;
+  int lock = hb_lvs_state_lock (job->paths, TRUE);
+  gboolean ok = hb_lvs_state_write_down (job->paths->down, job->down, &error)
+                && hb_lvs_director_apply (job->director, job->down, &error);
+
+  (void) source;
+  (void) cancellable;
+  hb_lvs_state_unlock (lock);
+  if (ok)
+    {
+      g_task_return_boolean (task, TRUE);
+    }
+  else
+    {
+      g_task_return_error (task, error);
+    }
+}
+
+static GHashTable *
+copy_set (GHashTable *set)
+{
+  GHashTable *copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter it;
+  gpointer key;
+
+  if (set != NULL)
+    {
+      g_hash_table_iter_init (&it, set);
+      while (g_hash_table_iter_next (&it, &key, NULL))
+        {
+          g_hash_table_add (copy, g_strdup (key));
+        }
+    }
+  return copy;
+}
+
+void
+hb_lvs_director_apply_async (HbLvsDirector *director, const HbLvsPaths *paths, GHashTable *down,
+                             GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, NULL, callback, user_data);
+  ApplyJob *job = g_new0 (ApplyJob, 1);
+
+  job->director = director;
+  job->paths = paths;
+  job->down = copy_set (down);
+  g_task_set_source_tag (task, hb_lvs_director_apply_async);
+  g_task_set_task_data (task, job, apply_job_free);
+  g_task_run_in_thread (task, apply_thread);
+}
+
+gboolean
+hb_lvs_director_apply_finish (HbLvsDirector *director, GAsyncResult *result, GError **error)
+{
+  (void) director;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+hb_lvs_director_remove (HbLvsDirector *director, GError **error)
+{
+  g_autoptr (HbLvsTable) have = hb_lvs_director_read (director, error);
+  g_autoptr (HbLvsTable) want = NULL;
+  g_autofree char *script = NULL;
+
+  if (have == NULL)
+    {
+      return FALSE;
+    }
+  if (director->backend == HB_LVS_BACKEND_NFTABLES)
+    {
+      const char *argv[] = { director->program, "delete", "table", "ip", director->nft_table, NULL };
+      g_autofree char *err = NULL;
+      g_autoptr (GError) local = NULL;
+      /* Deleting only our own table leaves every other table alone. The table
+       * may vanish between read and delete: that is success too. */
+      if (!run (argv, NULL, NULL, &err, &local) && (err == NULL || strstr (err, "No such file") == NULL))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      return TRUE;
+    }
+  want = hb_lvs_plan_desired (director->config, NULL, director->backend);
+  script = hb_lvs_plan_ipvs_remove (want, have);
+  return run_script (director, script, error);
+}
+
+gboolean
+hb_lvs_director_remove_stale (HbLvsDirector *director, HbLvsDirector *old, GError **error)
+{
+  g_autoptr (HbLvsTable) have = NULL;
+  g_autoptr (HbLvsTable) want = NULL;
+  g_autoptr (HbLvsTable) had = NULL;
+  g_autoptr (HbLvsTable) stale = NULL;
+  g_autofree char *script = NULL;
+
+  if (old->backend != director->backend
+      || (old->backend == HB_LVS_BACKEND_NFTABLES && strcmp (old->nft_table, director->nft_table) != 0))
+    {
+      return hb_lvs_director_remove (old, error);
+    }
+  if (old->backend == HB_LVS_BACKEND_NFTABLES)
+    {
+      return TRUE; /* the same table is replaced whole by apply */
+    }
+  have = read_ipvs (old, error);
+  if (have == NULL)
+    {
+      return FALSE;
+    }
+  want = hb_lvs_plan_desired (director->config, NULL, director->backend);
+  had = hb_lvs_plan_desired (old->config, NULL, old->backend);
+  stale = hb_lvs_table_minus (had, want);
+  script = hb_lvs_plan_ipvs_remove (stale, have);
+  return run_script (old, script, error);
+}
+
+gboolean
+hb_lvs_director_compare (HbLvsDirector *director, GHashTable *down, HbLvsMatch *match,
+                         GPtrArray *problems, GError **error)
+{
+  g_autoptr (HbLvsTable) have = hb_lvs_director_read (director, error);
+  g_autoptr (HbLvsTable) want = NULL;
+
+  if (have == NULL)
+    {
+      return FALSE;
+    }
+  want = hb_lvs_plan_desired (director->config, down, director->backend);
+  *match = hb_lvs_table_compare (want, have, problems);
+  return TRUE;
+}
+
+GHashTable *
+hb_lvs_state_read_down (const char *path)
+{
+  GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    {
+      return set;
+    }
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_strstrip (lines[i]);
+      if (lines[i][0] != '\0')
+        {
+          g_hash_table_add (set, g_strdup (lines[i]));
+        }
+    }
+  return set;
+}
+
+static gint
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+gboolean
+hb_lvs_state_write_down (const char *path, GHashTable *down, GError **error)
+{
+  g_autoptr (GPtrArray) keys = g_ptr_array_new ();
+  g_autoptr (GString) text = g_string_new (NULL);
+  GHashTableIter it;
+  gpointer key;
+
+  g_hash_table_iter_init (&it, down);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    {
+      g_ptr_array_add (keys, key);
+    }
+  g_ptr_array_sort (keys, compare_strings);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      g_string_append_printf (text, "%s\n", (const char *) g_ptr_array_index (keys, i));
+    }
+  /* g_file_set_contents writes a temporary file and renames it: readers never
+   * see half a set. */
+  return g_file_set_contents (path, text->str, (gssize) text->len, error);
+}
