@@ -131,6 +131,7 @@ hb_takeover_peer_restarted (HbTakeover *t, gint64 now_us, GPtrArray *actions)
   t->peer_alive = TRUE;
   t->peer_heard = FALSE;
   t->other_stable = FALSE;
+  t->heal_pending = FALSE;
   tk_end (t);
 }
 
@@ -243,13 +244,14 @@ tk_recv_shutdone (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
   t->other_stable = TRUE;
   tk_log (t, HB_TAKEOVER_LOG_INFO, "Received shutdown notice from '%s'.",
           hb_takeover_msg_get (msg, "src"));
+  tk_standby_cancel (t);
+  tk_takeover_from_peer (t);
   if (t->nice && before != HB_RSC_ALL && !t->shutting_down)
     {
-      /* §3.7: take over immediately (HB3 go_standby(OTHER, ...)). */
-      tk_standby_cancel (t);
+      /* §3.7: and acquire the complement at once (HB3 go_standby(OTHER, ...));
+       * its ask_resources `done` is what a 3.0.6 peer sends here too. */
       tk_go_standby_other (t, HB_RSC_ALL);
     }
-  tk_takeover_from_peer (t);
   return TRUE;
 }
 

@@ -4,7 +4,7 @@
  * req_our_resources, AuditResources; rc.d/ip-request, ip-request-resp). */
 #include "takeover-private.h"
 
-#include <stdio.h>
+#include <string.h>
 
 static gboolean
 bad_message (GError **error, const char *type, const char *problem)
@@ -183,6 +183,10 @@ tk_rscrcvd_expired (HbTakeover *t)
     }
   tk_log (t, HB_TAKEOVER_LOG_INFO, "local resource transition completed.");
   t->rstate = TK_R_STABLE;
+  if ((tk_holdings (t) & HB_RSC_FOREIGN) == 0)
+    {
+      t->foreign_done = TRUE; /* no foreign group to give back */
+    }
   tk_req_our_resources (t, TRUE);
   tk_send_resources_held (t, TRUE, NULL);
 }
@@ -253,18 +257,48 @@ tk_update_peer_groups (HbTakeover *t, const HbTakeoverMsg *msg, HbRsc n, gboolea
     }
 }
 
-static void
+static gboolean
+parse_count (const char *text, const char *end, guint *out)
+{
+  guint64 value = 0;
+
+  if (text == end)
+    {
+      return FALSE;
+    }
+  for (const char *p = text; p < end; p++)
+    {
+      if (!g_ascii_isdigit (*p) || value > G_MAXUINT / 10)
+        {
+          return FALSE;
+        }
+      value = value * 10 + (guint64) (*p - '0');
+    }
+  if (value > G_MAXINT)
+    {
+      return FALSE;
+    }
+  *out = (guint) value;
+  return TRUE;
+}
+
+/* `ping=R/T` (our extension). Malformed values are ignored: the rule then
+ * simply does not fire. Returns TRUE when the peer regained its ping nodes. */
+static gboolean
 tk_update_peer_ping (HbTakeover *t, const char *ping)
 {
+  const char *slash = ping ? strchr (ping, '/') : NULL;
+  gint before = t->peer_ping_reachable;
   guint reachable, total;
-  char extra;
 
-  if (ping != NULL && sscanf (ping, "%u/%u%c", &reachable, &total, &extra) == 2
-      && reachable <= total)
+  if (slash == NULL || !parse_count (ping, slash, &reachable)
+      || !parse_count (slash + 1, slash + strlen (slash), &total) || reachable > total)
     {
-      t->peer_ping_reachable = (gint) MIN (reachable, (guint) G_MAXINT);
-      t->peer_ping_total = total;
+      return FALSE;
     }
+  t->peer_ping_reachable = (gint) reachable;
+  t->peer_ping_total = total;
+  return before == 0 && reachable > 0;
 }
 
 /* The peer said "isstable=1" (HB3 process_resources, both blocks). */
@@ -339,7 +373,12 @@ tk_recv_resource (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
   tk_resource_state_step (t);
   t->peer_class = full ? n : (HbRsc) (t->peer_class | n);
   tk_update_peer_groups (t, msg, n, full);
-  tk_update_peer_ping (t, hb_takeover_msg_get (msg, "ping"));
+  if (tk_update_peer_ping (t, hb_takeover_msg_get (msg, "ping"))
+      && t->auto_failback == HB_FAILBACK_ON)
+    {
+      t->needs_failback = TRUE; /* it can serve its own groups again */
+      tk_perform_failback (t);
+    }
   if (t->heal_pending)
     {
       tk_resolve_duplicates (t);
@@ -441,6 +480,14 @@ tk_recv_ip_request (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
       tk_send_ip_response (t, src, key, FALSE);
       return TRUE;
     }
+  if (t->heal_pending)
+    {
+      /* Legacy after a partition: the home node asked for its group back. */
+      tk_log (t, HB_TAKEOVER_LOG_ERROR,
+              "Split brain: resource group %s is running on both %s and %s: %s keeps it, %s "
+              "stops it.",
+              key, src, t->local, src, t->local);
+    }
   /* We own it: give it up, then answer (the requester takes it then). */
   job = tk_job_new (TK_JOB_LEGACY_GIVE, HB_RSC_NONE, src);
   tk_job_add (job, (guint) index);
@@ -496,6 +543,17 @@ tk_recv_ip_request_resp (HbTakeover *t, const HbTakeoverMsg *msg, GError **error
   if (g_strcmp0 (ok, "OK") != 0 || t->shutting_down)
     {
       return TRUE;
+    }
+  if (g_strcmp0 (weown, "yes") == 0 && tk_group_held (tk_group (t, (guint) index)))
+    {
+      /* It ran there while it ran here (a healed partition): we keep it and
+       * re-announce the address. */
+      tk_log (t, HB_TAKEOVER_LOG_ERROR,
+              "Split brain: resource group %s is running on both %s and %s: %s keeps it, %s "
+              "stops it.",
+              key, t->local, hb_takeover_msg_get (msg, "src"), t->local,
+              hb_takeover_msg_get (msg, "src"));
+      tk_emit_group (t, HB_TAKEOVER_RESEND_ARP, key);
     }
   job = tk_job_new (TK_JOB_LEGACY_TAKE, HB_RSC_LOCAL, NULL);
   tk_job_add (job, (guint) index);

@@ -226,6 +226,42 @@ lab_peer_dead (TkLab *lab, guint i)
   LAB_CALL (lab, i, hb_takeover_peer_dead (t, lab->now, actions));
 }
 
+void
+lab_shutdown (TkLab *lab, guint i)
+{
+  LAB_CALL (lab, i, hb_takeover_shutdown (t, lab->now, actions));
+}
+
+gboolean
+lab_standby (TkLab *lab, guint i, const char *what, GError **error)
+{
+  gboolean ok = FALSE;
+
+  LAB_CALL (lab, i, ok = hb_takeover_standby (t, lab->now, what, actions, error));
+  return ok;
+}
+
+gboolean
+lab_takeover (TkLab *lab, guint i, const char *what, GError **error)
+{
+  gboolean ok = FALSE;
+
+  LAB_CALL (lab, i, ok = hb_takeover_takeover (t, lab->now, what, actions, error));
+  return ok;
+}
+
+void
+lab_set_ping (TkLab *lab, guint i, guint reachable, guint total)
+{
+  LAB_CALL (lab, i, hb_takeover_set_ping (t, lab->now, reachable, total, actions));
+}
+
+void
+lab_healed (TkLab *lab, guint i)
+{
+  LAB_CALL (lab, i, hb_takeover_partition_healed (t, lab->now, actions));
+}
+
 /* ---- the fake agent runner ---------------------------------------------------------- */
 
 gboolean

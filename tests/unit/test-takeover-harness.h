@@ -50,6 +50,13 @@ void lab_start_both (TkLab *lab);                    /* boot both, comm up, run 
 void lab_kill (TkLab *lab, guint i);                 /* kill -9: groups keep running */
 void lab_peer_dead (TkLab *lab, guint i);            /* membership of node i: peer dead */
 
+/* Local commands and events on node i (the actions are executed; run after). */
+void lab_shutdown (TkLab *lab, guint i);
+gboolean lab_standby (TkLab *lab, guint i, const char *what, GError **error);
+gboolean lab_takeover (TkLab *lab, guint i, const char *what, GError **error);
+void lab_set_ping (TkLab *lab, guint i, guint reachable, guint total);
+void lab_healed (TkLab *lab, guint i);
+
 /* Deliver messages and complete agent operations until nothing moves. */
 void lab_run (TkLab *lab);
 /* Move the clock, ticking engines at their deadlines, running in between. */

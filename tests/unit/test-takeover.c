@@ -1,25 +1,610 @@
 /* Scenarios for the takeover engine (lib/takeover*): two engines wired
- * together in memory, a fake clock and fake agents. */
+ * together in memory, a fake clock and fake agents. Expected texts and
+ * message fields are Heartbeat 3.0.6's (HEARTBEAT-REFERENCE §3.3-§3.8). */
 #include "test-takeover-harness.h"
 
-static const TkGroupSpec seed_groups[] = { { "node1", "192.0.2.10" } };
+#define G1 "192.0.2.10"  /* home node1 (the seed: the VIP + myop.sh) */
+#define G2 "192.0.2.20"  /* home node2 */
+#define N1 0
+#define N2 1
 
-static void
-test_startup_both_off (void)
+static const TkGroupSpec seed_groups[] = { { "node1", G1 } };
+static const TkGroupSpec two_groups[] = { { "node1", G1 }, { "node2", G2 } };
+
+/* Both daemons start together and settle (RQSTDELAY included: two starting
+ * nodes both answer "isstable=0", as the 3.0.6 capture shows). */
+static TkLab *
+settled (HbAutoFailback afb, const TkGroupSpec *groups, guint n)
 {
-  g_autoptr (TkLab) lab = lab_new (HB_FAILBACK_OFF, seed_groups, 1);
+  TkLab *lab = lab_new (afb, groups, n);
 
   lab_start_both (lab);
   lab_advance (lab, 10000);
-  lab_dump (lab, 0);
-  lab_dump (lab, 1);
-  g_assert_cmpstr (lab_runner (lab, "192.0.2.10"), ==, "node1");
+  return lab;
 }
 
+static const HbAutoFailback afb_modes[] = { HB_FAILBACK_ON, HB_FAILBACK_OFF, HB_FAILBACK_LEGACY };
+
+static HbAutoFailback
+afb_of (gconstpointer data)
+{
+  return afb_modes[GPOINTER_TO_UINT (data)];
+}
+
+/* ---- startup ------------------------------------------------------------------------ */
+
+static void
+test_startup_both (gconstpointer data)
+{
+  HbAutoFailback afb = afb_of (data);
+  g_autoptr (TkLab) lab = settled (afb, two_groups, 2);
+
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "node1");
+  g_assert_cmpstr (lab_runner (lab, G2), ==, "node2");
+  if (afb == HB_FAILBACK_LEGACY)
+    {
+      lab_expect (lab, N1, "log WARN: Deprecated 'legacy' auto_failback option selected.");
+      lab_expect (lab, N1, "log WARN: Please convert to 'auto_failback on'.");
+      lab_expect (lab, N1, "send t=ip-request ipaddr=" G1);
+      lab_expect (lab, N2, "send t=ip-request-resp dest=node1 ipaddr=" G1 " weown=no ok=OK");
+      lab_expect (lab, N1, "log info: Local Resource acquisition completed.");
+      lab_expect_not (lab, N1, "send t=starting");
+      return;
+    }
+  lab_expect_seq (lab, N1, (const char *const[]){ "probe " G1, "send t=starting",
+                                                  "send t=resource rsc_hold=none rtype=full isstable=0",
+                                                  "log info: local resource transition completed.",
+                                                  "start " G1,
+                                                  "log info: Local Resource acquisition completed.",
+                                                  "send t=resource rsc_hold=local rtype=full isstable=1 "
+                                                  "info=req_our_resources() held_keys=" G1,
+                                                  NULL });
+  lab_expect (lab, N2, "log info: remote resource transition completed.");
+  lab_expect (lab, N1, "log info: Initial resource acquisition complete (T_RESOURCES(us))");
+  lab_expect (lab, N2, "log info: Initial resource acquisition complete (T_RESOURCES(us))");
+  g_assert_cmpstr (hb_takeover_rscstatus (lab->node[N1].t), ==, "local");
+  g_assert_cmpstr (hb_takeover_rscstatus (lab->node[N2].t), ==, "local");
+  g_assert_cmpint (hb_takeover_group_holder (lab->node[N1].t, G1), ==, HB_HOLDER_LOCAL);
+  g_assert_cmpint (hb_takeover_group_holder (lab->node[N1].t, G2), ==, HB_HOLDER_PEER);
+}
+
+/* Alone: nobody answers `starting`; initdead later declares the peer dead. */
+static void
+test_startup_alone (gconstpointer data)
+{
+  HbAutoFailback afb = afb_of (data);
+  g_autoptr (TkLab) lab = lab_new (afb, two_groups, 2);
+
+  lab_boot (lab, N1);
+  lab_run (lab);
+  lab_comm_up (lab, N1, HB_PEER_UNKNOWN);
+  lab_run (lab);
+  g_assert_cmpstr (lab_runner (lab, G1), ==, afb == HB_FAILBACK_LEGACY ? "node1" : "none");
+  lab_peer_dead (lab, N1);
+  lab_run (lab);
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "node1");
+  g_assert_cmpstr (lab_runner (lab, G2), ==, "node1");
+  lab_expect_seq (lab, N1, (const char *const[]){ "log WARN: No STONITH device configured.",
+                                                  "log WARN: Shared disks are not protected.",
+                                                  "log info: Resources being acquired from node2.",
+                                                  "log info: Taking over resource group " G2,
+                                                  "start " G2,
+                                                  "log info: mach_down takeover complete for node node2.",
+                                                  NULL });
+  if (afb != HB_FAILBACK_LEGACY)
+    {
+      lab_expect (lab, N1, "send t=resource rsc_hold=foreign info=mach_down");
+      lab_expect (lab, N1, "log info: mach_down takeover complete.");
+      lab_expect (lab, N1, "log info: Initial resource acquisition complete (T_RESOURCES(us))");
+      g_assert_cmpstr (hb_takeover_rscstatus (lab->node[N1].t), ==, "all");
+    }
+  else
+    {
+      lab_expect_not (lab, N1, "send t=ip-request ipaddr=" G1); /* HA_DONTASK */
+    }
+}
+
+/* comm up with the peer already known dead (initdead passed before). */
+static void
+test_startup_peer_known_dead (void)
+{
+  g_autoptr (TkLab) lab = lab_new (HB_FAILBACK_OFF, two_groups, 2);
+
+  lab_boot (lab, N1);
+  lab_run (lab);
+  lab_comm_up (lab, N1, HB_PEER_DEAD);
+  lab_run (lab);
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "node1");
+  g_assert_cmpstr (lab_runner (lab, G2), ==, "node1");
+  lab_expect (lab, N1, "log info: Resources being acquired from node2.");
+}
+
+/* Independent groups start in parallel; each one at a time. */
+static void
+test_parallel_groups (void)
+{
+  static const TkGroupSpec groups[] = { { "node1", G1 }, { "node1", "198.51.100.7" }, { "node2", G2 } };
+  g_autoptr (TkLab) lab = lab_new (HB_FAILBACK_OFF, groups, 3);
+
+  lab_boot (lab, N1);
+  lab_run (lab);
+  lab->node[N1].hold_agents = TRUE;
+  lab_comm_up (lab, N1, HB_PEER_DEAD);
+  lab_run (lab);
+  g_assert_cmpuint (g_queue_get_length (lab->node[N1].ops), ==, 3);
+  g_assert_cmpstr (hb_takeover_rscstatus (lab->node[N1].t), ==, "transition");
+  g_assert_cmpint (hb_takeover_group_holder (lab->node[N1].t, G1), ==, HB_HOLDER_TRANSITION);
+  g_assert_cmpint (hb_takeover_group_state (lab->node[N1].t, G1), ==, HB_GROUP_STARTING);
+  while (lab_complete_op (lab, N1))
+    {
+    }
+  g_assert_cmpstr (lab_runner (lab, "198.51.100.7"), ==, "node1");
+  g_assert_cmpint (hb_takeover_group_state (lab->node[N1].t, G1), ==, HB_GROUP_RUNNING);
+}
+
+/* ---- death of the holder --------------------------------------------------------------- */
+
+static void
+test_death_of_holder (gconstpointer data)
+{
+  HbAutoFailback afb = afb_of (data);
+  g_autoptr (TkLab) lab = settled (afb, two_groups, 2);
+
+  lab_clear (lab);
+  lab_kill (lab, N1);
+  g_hash_table_remove_all (lab->node[N1].actual); /* the machine is gone */
+  lab_peer_dead (lab, N2);
+  lab_run (lab);
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "node2");
+  g_assert_cmpstr (lab_runner (lab, G2), ==, "node2");
+  lab_expect_seq (lab, N2, (const char *const[]){ "log WARN: No STONITH device configured.",
+                                                  "log WARN: Shared disks are not protected.",
+                                                  "log info: Resources being acquired from node1.",
+                                                  "log info: Taking over resource group " G1,
+                                                  "start " G1, NULL });
+  if (afb != HB_FAILBACK_LEGACY)
+    {
+      lab_expect_seq (lab, N2, (const char *const[]){ "send t=resource rsc_hold=foreign info=mach_down",
+                                                      "log info: mach_down takeover complete.", NULL });
+    }
+  lab_expect_not (lab, N2, "stop " G2);
+}
+
+/* ---- graceful shutdown -------------------------------------------------------------------- */
+
+static void
+test_shutdown (gconstpointer data)
+{
+  guint who = GPOINTER_TO_UINT (data) % 2;
+  HbAutoFailback afb = afb_modes[GPOINTER_TO_UINT (data) / 2];
+  g_autoptr (TkLab) lab = settled (afb, two_groups, 2);
+  guint other = 1 - who;
+  const char *name = who == N1 ? "node1" : "node2";
+  g_autofree char *notice = g_strdup_printf ("log info: Received shutdown notice from '%s'.", name);
+  g_autofree char *acquire = g_strdup_printf ("log info: Resources being acquired from %s.", name);
+
+  lab_clear (lab);
+  lab_shutdown (lab, who);
+  lab_run (lab);
+  g_assert_cmpstr (lab_runner (lab, G1), ==, other == N1 ? "node1" : "node2");
+  g_assert_cmpstr (lab_runner (lab, G2), ==, other == N1 ? "node1" : "node2");
+  lab_expect_seq (lab, who, (const char *const[]){ "log info: Giving up all HA resources.",
+                                                   "stop " G2, "stop " G1,
+                                                   "log info: All HA resources relinquished.",
+                                                   "send t=shutdone st=dead", "shutdown-complete",
+                                                   NULL });
+  if (afb != HB_FAILBACK_LEGACY)
+    {
+      lab_expect (lab, who, "send t=resource rsc_hold=none rtype=full isstable=0 info=shutdown");
+      lab_expect (lab, other, "send t=ask_resources rsc_hold=all info=done");
+      lab_expect (lab, other, "log info: Standby resource acquisition done [all].");
+    }
+  lab_expect_seq (lab, other, (const char *const[]){ notice, acquire, NULL });
+  /* membership later declares it dead: no STONITH warnings, no second takeover */
+  lab_kill (lab, who);
+  lab_peer_dead (lab, other);
+  lab_run (lab);
+  lab_expect_not (lab, other, "log WARN: No STONITH device configured.");
+  g_assert_cmpuint (lab_count (lab, other, acquire), ==, 1);
+}
+
+
+/* ---- hb_standby --------------------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *name;
+  guint prepare_all_on;   /* 0: settled at home; 1/2: node N ran `hb_standby all` first */
+  const char *what;       /* node1 runs hb_standby WHAT */
+  const char *logged;     /* the set as logged */
+  const char *g1, *g2;    /* who runs G1, G2 afterwards */
+} StandbyCase;
+
+static const StandbyCase standby_cases[] = {
+  { "all", 0, "all", "all", "node2", "node2" },
+  { "default", 0, NULL, "all", "node2", "node2" },
+  { "local", 0, "local", "local", "node2", "node2" },
+  { "foreign-none-held", 0, "foreign", "foreign", "node1", "node2" },
+  { "foreign", 2, "foreign", "foreign", "node1", "node2" },
+  { "failback", 2, "failback", "foreign", "node1", "node2" },
+  { "local-keeps-foreign", 2, "local", "local", "node2", "node1" },
+};
+
+static void
+run_standby (TkLab *lab, guint who, const char *what)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (lab_standby (lab, who, what, &error));
+  g_assert_no_error (error);
+  lab_run (lab);
+}
+
+static void
+test_standby (gconstpointer data)
+{
+  const StandbyCase *c = data;
+  g_autoptr (TkLab) lab = settled (HB_FAILBACK_OFF, two_groups, 2);
+  g_autofree char *going = g_strdup_printf ("log info: Going standby [%s].", c->logged);
+  g_autofree char *me = g_strdup_printf ("send t=ask_resources rsc_hold=%s info=me", c->logged);
+  g_autofree char *wants = g_strdup_printf ("log info: node1 wants to go standby [%s]", c->logged);
+  g_autofree char *other = g_strdup_printf ("send t=ask_resources rsc_hold=%s info=other", c->logged);
+  g_autofree char *can = g_strdup_printf ("log info: standby: node2 can take our %s resources", c->logged);
+  g_autofree char *give = g_strdup_printf ("log info: give up %s HA resources (standby).", c->logged);
+  g_autofree char *released = g_strdup_printf ("log info: %s HA resource release completed (standby).", c->logged);
+  g_autofree char *done = g_strdup_printf ("send t=ask_resources rsc_hold=%s info=done", c->logged);
+  g_autofree char *local_done = g_strdup_printf ("log info: Local standby process completed [%s].", c->logged);
+  g_autofree char *acquire = g_strdup_printf ("log info: standby: acquire [%s] resources from node1", c->logged);
+  g_autofree char *acq_done = g_strdup_printf ("log info: Standby resource acquisition done [%s].", c->logged);
+  g_autofree char *completed = g_strdup_printf ("log info: Other node completed standby takeover of %s resources.", c->logged);
+
+  if (c->prepare_all_on != 0)
+    {
+      run_standby (lab, c->prepare_all_on - 1, "all");
+      g_assert_cmpstr (lab_runner (lab, G1), ==, c->prepare_all_on == 2 ? "node1" : "node2");
+    }
+  lab_clear (lab);
+  run_standby (lab, N1, c->what);
+  g_assert_cmpstr (lab_runner (lab, G1), ==, c->g1);
+  g_assert_cmpstr (lab_runner (lab, G2), ==, c->g2);
+  lab_expect_seq (lab, N1, (const char *const[]){ going, me, wants, can, give, released, done,
+                                                  local_done, completed, NULL });
+  lab_expect_seq (lab, N2, (const char *const[]){ wants, other, acquire, done, acq_done, NULL });
+  g_assert_true (hb_takeover_is_stable (lab->node[N1].t));
+  g_assert_true (hb_takeover_is_stable (lab->node[N2].t));
+  /* a later exchange works again: both sides are stable */
+  lab_clear (lab);
+  run_standby (lab, N2, "all");
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "node1");
+  g_assert_cmpstr (lab_runner (lab, G2), ==, "node1");
+}
+
+/* The full message/log sequence of one exchange, both sides. */
+static void
+test_standby_exact (void)
+{
+  g_autoptr (TkLab) lab = settled (HB_FAILBACK_OFF, two_groups, 2);
+
+  lab_clear (lab);
+  run_standby (lab, N1, "all");
+  lab_expect_seq (lab, N1, (const char *const[]){
+    "log info: Going standby [all].",
+    "send t=ask_resources rsc_hold=all info=me",
+    "log info: node1 wants to go standby [all]",
+    "log info: standby: node2 can take our all resources",
+    "log info: give up all HA resources (standby).",
+    "stop " G1,
+    "send t=resource rsc_hold=none rtype=full isstable=0 info=standby",
+    "log info: all HA resource release completed (standby).",
+    "send t=ask_resources rsc_hold=all info=done",
+    "log info: Local standby process completed [all].",
+    "log info: Other node completed standby takeover of all resources.",
+    "send t=resource rsc_hold=none rtype=full isstable=1",
+    NULL });
+  lab_expect_seq (lab, N2, (const char *const[]){
+    "log info: node1 wants to go standby [all]",
+    "send t=ask_resources rsc_hold=all info=other",
+    "log info: standby: acquire [all] resources from node1",
+    "log info: acquire all HA resources (standby).",
+    "start " G1,
+    "log info: all HA resource acquisition completed (standby).",
+    "send t=ask_resources rsc_hold=all info=done",
+    "log info: Standby resource acquisition done [all].",
+    "send t=resource rsc_hold=all rtype=full isstable=1 held_keys=" G1 " " G2,
+    NULL });
+  lab_expect_not (lab, N1, "log ERROR: No one owns our local resources!");
+  lab_expect_not (lab, N2, "log ERROR: Both machines own foreign resources!");
+}
+
+static void
+test_standby_legacy_refused (void)
+{
+  g_autoptr (TkLab) lab = settled (HB_FAILBACK_LEGACY, two_groups, 2);
+  g_autoptr (GError) error = NULL;
+
+  lab_clear (lab);
+  g_assert_false (lab_standby (lab, N1, "all", &error));
+  g_assert_error (error, HB_TAKEOVER_ERROR, HB_TAKEOVER_ERROR_REFUSED);
+  g_assert_cmpstr (error->message, ==, "auto_failback is set to legacy. Cannot enter standby.");
+  lab_expect (lab, N1, "log info: Standby mode only implemented when nice_failback on");
+  g_clear_error (&error);
+  g_assert_false (lab_takeover (lab, N1, "all", &error));
+  g_assert_error (error, HB_TAKEOVER_ERROR, HB_TAKEOVER_ERROR_REFUSED);
+  lab_run (lab);
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "node1");
+}
+
+static void
+test_standby_bad_argument (void)
+{
+  static const char *const bad[] = { "none", "sideways", "", "ALL" };
+  g_autoptr (TkLab) lab = settled (HB_FAILBACK_OFF, two_groups, 2);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GError) error2 = NULL;
+
+      g_assert_false (lab_standby (lab, N1, bad[i], &error));
+      g_assert_error (error, HB_TAKEOVER_ERROR, HB_TAKEOVER_ERROR_BAD_ARGUMENT);
+      if (g_strcmp0 (bad[i], "none") != 0)
+        {
+          g_assert_false (lab_takeover (lab, N1, bad[i], &error2));
+          g_assert_error (error2, HB_TAKEOVER_ERROR, HB_TAKEOVER_ERROR_BAD_ARGUMENT);
+        }
+    }
+}
+
+/* No reply within 10 s; a second request meanwhile is refused with the time left. */
+static void
+test_standby_timeout (void)
+{
+  g_autoptr (TkLab) lab = lab_new (HB_FAILBACK_OFF, two_groups, 2);
+  g_autoptr (GError) error = NULL;
+
+  lab->node[N2].scripted = TRUE;
+  lab_boot (lab, N1);
+  lab_run (lab);
+  lab_comm_up (lab, N1, HB_PEER_ALIVE);
+  lab_inject (lab, N1, "t=resource rsc_hold=local rtype=full isstable=1");
+  lab_run (lab);
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "node1");
+  lab_clear (lab);
+  g_assert_true (lab_standby (lab, N1, "all", &error));
+  lab_expect (lab, N1, "send t=ask_resources rsc_hold=all info=me");
+  lab_advance (lab, 3000);
+  g_assert_true (lab_standby (lab, N1, "local", &error));
+  lab_expect (lab, N1, "log WARN: Standby in progress- new request from node1 ignored [7 seconds left]");
+  lab_inject (lab, N1, "t=ask_resources rsc_hold=all info=me");
+  lab_expect (lab, N1, "log WARN: Standby in progress- new request from node2 ignored [7 seconds left]");
+  lab_advance (lab, 6999);
+  lab_expect_not (lab, N1, "log WARN: No reply to standby request.  Standby request cancelled.");
+  lab_advance (lab, 1);
+  lab_expect (lab, N1, "log WARN: No reply to standby request.  Standby request cancelled.");
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "node1");
+  g_assert_cmpint (hb_takeover_next_deadline (lab->node[N1].t), ==, G_MAXINT64);
+  g_assert_true (hb_takeover_is_stable (lab->node[N1].t));
+}
+
+static void
+test_standby_in_flux (void)
+{
+  g_autoptr (TkLab) lab = lab_new (HB_FAILBACK_OFF, two_groups, 2);
+  g_autoptr (GError) error = NULL;
+
+  lab->node[N2].scripted = TRUE;
+  lab_boot (lab, N1);
+  lab_run (lab);
+  lab->node[N1].hold_agents = TRUE;
+  lab_comm_up (lab, N1, HB_PEER_ALIVE);
+  lab_inject (lab, N1, "t=resource rsc_hold=local rtype=full isstable=1");
+  lab_run (lab);
+  /* our G1 start is still running */
+  g_assert_true (lab_standby (lab, N1, "all", &error));
+  lab_expect (lab, N1, "log WARN: standby message [me] from node1 ignored.  local resources in flux.");
+  lab_inject (lab, N1, "t=ask_resources rsc_hold=foreign info=me");
+  lab_expect (lab, N1, "log WARN: standby message [me] from node2 ignored.  local resources in flux.");
+  lab_expect_not (lab, N1, "send t=ask_resources rsc_hold=all info=me");
+  while (lab_complete_op (lab, N1))
+    {
+    }
+  /* now the other side is in flux */
+  lab_inject (lab, N1, "t=resource rsc_hold=local rtype=full isstable=0");
+  g_assert_true (lab_standby (lab, N1, "all", &error));
+  lab_expect (lab, N1, "log WARN: standby message [me] from node1 ignored.  Other side is in flux.");
+  lab_inject (lab, N1, "t=ask_resources rsc_hold=all info=me");
+  lab_expect (lab, N1, "log WARN: standby message [me] from node2 ignored.  Other side is in flux.");
+  lab_expect_not (lab, N1, "send t=ask_resources rsc_hold=all info=me");
+  /* an out-of-sequence phase is an error line */
+  lab_inject (lab, N1, "t=resource rsc_hold=local rtype=full isstable=1");
+  lab_inject (lab, N1, "t=ask_resources rsc_hold=all info=done");
+  lab_expect (lab, N1, "log ERROR: Ignored standby message 'done' from node2 in state 0");
+}
+
+/* ---- hb_takeover ------------------------------------------------------------------------------ */
+
+typedef struct
+{
+  const char *what;
+  const char *wire;      /* rsc_hold on the wire */
+  const char *peer_goes; /* the peer's hb_standby set */
+  const char *g1, *g2;
+} TakeoverCase;
+
+static const TakeoverCase takeover_cases[] = {
+  { "all", "all", "all", "node1", "node1" },
+  { "local", "local", "foreign", "node1", "node2" },
+  { "foreign", "foreign", "local", "node2", "node1" },
+  /* `failback` means what it says: node1 takes back its own home groups */
+  { "failback", "local", "foreign", "node1", "node2" },
+};
+
+static void
+test_takeover (gconstpointer data)
+{
+  const TakeoverCase *c = data;
+  g_autoptr (TkLab) lab = settled (HB_FAILBACK_OFF, two_groups, 2);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *wire = g_strdup_printf ("send t=hb_takeover rsc_hold=%s", c->wire);
+  g_autofree char *going = g_strdup_printf ("log info: Going standby [%s].", c->peer_goes);
+
+  run_standby (lab, N1, "all"); /* everything on node2 */
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "node2");
+  lab_clear (lab);
+  g_assert_true (lab_takeover (lab, N1, c->what, &error));
+  g_assert_no_error (error);
+  lab_run (lab);
+  lab_expect (lab, N1, wire);
+  lab_expect (lab, N2, going);
+  g_assert_cmpstr (lab_runner (lab, G1), ==, c->g1);
+  g_assert_cmpstr (lab_runner (lab, G2), ==, c->g2);
+}
+
+/* A 3.0.6 node's `hb_takeover failback` sends the literal value: we honour
+ * its meaning (the sender wants its own groups), not 3.0.6's `all`. */
+static void
+test_takeover_literal_failback_from_peer (void)
+{
+  g_autoptr (TkLab) lab = settled (HB_FAILBACK_OFF, two_groups, 2);
+
+  run_standby (lab, N1, "all");
+  lab_clear (lab);
+  lab->node[N1].scripted = TRUE; /* node1 plays a 3.0.6 peer for one message */
+  lab_inject (lab, N2, "t=hb_takeover rsc_hold=failback");
+  lab->node[N1].scripted = FALSE;
+  lab_run (lab);
+  lab_expect (lab, N2, "log info: Going standby [foreign].");
+  lab_expect (lab, N2, "send t=ask_resources rsc_hold=foreign info=me");
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "node1");
+  g_assert_cmpstr (lab_runner (lab, G2), ==, "node2");
+}
+
+/* ---- a returning home node: auto_failback on / off / legacy ------------------------------------ */
+
+static void
+test_home_returns (gconstpointer data)
+{
+  HbAutoFailback afb = afb_of (data);
+  g_autoptr (TkLab) lab = settled (afb, seed_groups, 1);
+
+  lab_kill (lab, N1);
+  g_hash_table_remove_all (lab->node[N1].actual);
+  lab_peer_dead (lab, N2);
+  lab_run (lab);
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "node2");
+  lab_clear (lab);
+  lab_boot (lab, N1);
+  lab_run (lab);
+  lab_comm_up (lab, N1, HB_PEER_ALIVE);
+  lab_run (lab);
+  lab_advance (lab, 12000);
+  switch (afb)
+    {
+    case HB_FAILBACK_ON:
+      g_assert_cmpstr (lab_runner (lab, G1), ==, "node1");
+      lab_expect (lab, N1, "log info: Local Resource acquisition completed. (none)");
+      lab_expect_seq (lab, N2, (const char *const[]){ "send t=ask_resources rsc_hold=foreign info=me",
+                                                      "log info: node2 wants to go standby [foreign]",
+                                                      "stop " G1, NULL });
+      lab_expect (lab, N1, "log info: Standby resource acquisition done [foreign].");
+      lab_expect (lab, N1, "log info: Initial resource acquisition complete (auto_failback)");
+      break;
+    case HB_FAILBACK_OFF:
+      g_assert_cmpstr (lab_runner (lab, G1), ==, "node2");
+      lab_expect (lab, N1, "log info: Local Resource acquisition completed. (none)");
+      lab_expect (lab, N1, "log info: Initial resource acquisition complete (T_RESOURCES(them))");
+      lab_expect_not (lab, N2, "send t=ask_resources rsc_hold=foreign info=me");
+      break;
+    default:
+      g_assert_cmpstr (lab_runner (lab, G1), ==, "node1");
+      lab_expect_seq (lab, N1, (const char *const[]){ "send t=ip-request ipaddr=" G1,
+                                                      "log info: received ip-request-resp " G1 " OK yes",
+                                                      "start " G1,
+                                                      "log info: Local Resource acquisition completed.",
+                                                      NULL });
+      lab_expect_seq (lab, N2, (const char *const[]){ "stop " G1,
+                                                      "send t=ip-request-resp dest=node1 ipaddr=" G1
+                                                      " weown=yes ok=OK",
+                                                      NULL });
+      break;
+    }
+  lab_expect_not (lab, N1, "log ERROR: Both machines own our resources!");
+  lab_expect_not (lab, N2, "log ERROR: Both machines own foreign resources!");
+}
+
+/* auto_failback on, but the holder is busy: "Auto failback delayed." then retried. */
+static void
+test_failback_delayed (void)
+{
+  g_autoptr (TkLab) lab = settled (HB_FAILBACK_ON, seed_groups, 1);
+
+  lab_kill (lab, N1);
+  g_hash_table_remove_all (lab->node[N1].actual);
+  lab_peer_dead (lab, N2);
+  lab_run (lab);
+  lab_clear (lab);
+  lab->node[N2].hold_agents = TRUE;
+  lab_boot (lab, N1);
+  lab_run (lab);
+  lab_comm_up (lab, N1, HB_PEER_ALIVE);
+  lab_run (lab);
+  /* node2 is stable; make it busy with a standby of its own that waits on agents */
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "node2");
+  lab->node[N2].hold_agents = FALSE;
+  lab_run (lab);
+  lab_advance (lab, 5000);
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "node1");
+}
 int
 main (int argc, char **argv)
 {
+  static const char *const afb_names[] = { "on", "off", "legacy" };
+
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/takeover/startup/both-off", test_startup_both_off);
+  for (guint m = 0; m < G_N_ELEMENTS (afb_modes); m++)
+    {
+      g_autofree char *both = g_strdup_printf ("/takeover/startup/both/%s", afb_names[m]);
+      g_autofree char *alone = g_strdup_printf ("/takeover/startup/alone/%s", afb_names[m]);
+      g_autofree char *death = g_strdup_printf ("/takeover/death/holder/%s", afb_names[m]);
+
+      g_test_add_data_func (both, GUINT_TO_POINTER (m), test_startup_both);
+      g_test_add_data_func (alone, GUINT_TO_POINTER (m), test_startup_alone);
+      g_test_add_data_func (death, GUINT_TO_POINTER (m), test_death_of_holder);
+      for (guint who = 0; who < 2; who++)
+        {
+          g_autofree char *name = g_strdup_printf ("/takeover/shutdown/node%u/%s", who + 1,
+                                                   afb_names[m]);
+
+          g_test_add_data_func (name, GUINT_TO_POINTER (m * 2 + who), test_shutdown);
+        }
+    }
+  g_test_add_func ("/takeover/startup/peer-known-dead", test_startup_peer_known_dead);
+  for (guint i = 0; i < G_N_ELEMENTS (standby_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/takeover/standby/%s", standby_cases[i].name);
+
+      g_test_add_data_func (name, &standby_cases[i], test_standby);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (takeover_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/takeover/hb_takeover/%s", takeover_cases[i].what);
+
+      g_test_add_data_func (name, &takeover_cases[i], test_takeover);
+    }
+  for (guint m = 0; m < G_N_ELEMENTS (afb_modes); m++)
+    {
+      g_autofree char *name = g_strdup_printf ("/takeover/home-returns/%s", afb_names[m]);
+
+      g_test_add_data_func (name, GUINT_TO_POINTER (m), test_home_returns);
+    }
+  g_test_add_func ("/takeover/standby/exact", test_standby_exact);
+  g_test_add_func ("/takeover/standby/legacy-refused", test_standby_legacy_refused);
+  g_test_add_func ("/takeover/standby/bad-argument", test_standby_bad_argument);
+  g_test_add_func ("/takeover/standby/timeout", test_standby_timeout);
+  g_test_add_func ("/takeover/standby/in-flux", test_standby_in_flux);
+  g_test_add_func ("/takeover/hb_takeover/literal-failback-from-peer",
+                   test_takeover_literal_failback_from_peer);
+  g_test_add_func ("/takeover/home-returns/failback-delayed", test_failback_delayed);
+  g_test_add_func ("/takeover/groups/parallel", test_parallel_groups);
   return g_test_run ();
 }
