@@ -20,6 +20,7 @@ tk_forget_peer_holdings (HbTakeover *t)
 void
 tk_takeover_from_peer (HbTakeover *t)
 {
+  g_autofree gboolean *had = NULL;
   TkJob *job;
 
   if (t->shutting_down)
@@ -40,22 +41,28 @@ tk_takeover_from_peer (HbTakeover *t)
       t->needs_failback = TRUE;
     }
   job = tk_job_new (TK_JOB_MACH_DOWN, HB_RSC_FOREIGN, t->peer);
+  had = g_new0 (gboolean, t->groups->len + 1);
   for (guint i = 0; i < t->groups->len; i++)
     {
       TkGroup *g = tk_group (t, i);
 
+      had[i] = tk_group_held (g);
       if (!g->ours)
         {
-          gboolean had = tk_group_held (g);
-
           tk_log (t, HB_TAKEOVER_LOG_INFO, "Taking over resource group %s", g->key);
           tk_job_add (job, i);
           tk_group_want (t, i, TRUE);
-          g->taken = g->taken || !had; /* for the split brain rule */
         }
     }
   tk_job_submit (t, job);
   tk_req_our_resources (t, TRUE);
+  /* For the split brain rule: what we start now, the peer may still run. */
+  for (guint i = 0; i < t->groups->len; i++)
+    {
+      TkGroup *g = tk_group (t, i);
+
+      g->taken = g->taken || (g->want && !had[i]);
+    }
 }
 
 void

@@ -34,6 +34,14 @@ typedef enum
   TK_SB_DONE,
 } TkStandby;
 
+/* Why we asked to go standby (what to retry when the peer never answers). */
+typedef enum
+{
+  TK_ORIGIN_COMMAND,
+  TK_ORIGIN_FAILBACK,
+  TK_ORIGIN_HANDOFF,
+} TkOrigin;
+
 typedef struct
 {
   char *key;
@@ -107,6 +115,9 @@ struct _HbTakeover
   TkStandby sb;
   HbRsc sb_rsc;
   gint64 sb_deadline;        /* 0 = none */
+  TkOrigin sb_origin;
+  HbRsc deferred_rsc;        /* a peer's `me` that came while we were busy */
+  gint64 deferred_until;     /* 0 = none; the requester waits 10 s */
 
   gboolean needs_failback;
   gint64 failback_at;        /* 0 = none */
@@ -167,8 +178,9 @@ void tk_job_done_legacy_take (HbTakeover *t, TkJob *job);
 /* ---- takeover-standby.c -------------------------------------------------- */
 gboolean tk_recv_ask_resources (HbTakeover *t, const HbTakeoverMsg *msg, GError **error);
 gboolean tk_recv_hb_takeover (HbTakeover *t, const HbTakeoverMsg *msg, GError **error);
-void tk_standby_request (HbTakeover *t, HbRsc rsc);
+gboolean tk_standby_request (HbTakeover *t, HbRsc rsc, TkOrigin origin);
 void tk_standby_cancel (HbTakeover *t);
+void tk_standby_run_deferred (HbTakeover *t);
 void tk_standby_expired (HbTakeover *t);
 void tk_go_standby_other (HbTakeover *t, HbRsc rsc);
 void tk_perform_failback (HbTakeover *t);

@@ -88,12 +88,12 @@ tk_standby_acceptable (HbTakeover *t, const char *info, const char *from)
 /* Phase 1 on the requester. Unlike Heartbeat (which sends first and then
  * ignores its own request when in flux, leaving the peer waiting), the checks
  * run before anything is sent. */
-void
-tk_standby_request (HbTakeover *t, HbRsc rsc)
+gboolean
+tk_standby_request (HbTakeover *t, HbRsc rsc, TkOrigin origin)
 {
   if (!tk_standby_acceptable (t, "me", t->local))
     {
-      return;
+      return FALSE;
     }
   tk_send_standby (t, TK_SB_ME, rsc);
   tk_log (t, HB_TAKEOVER_LOG_INFO, "%s wants to go standby [%s]", t->local, hb_rsc_to_string (rsc));
@@ -101,6 +101,8 @@ tk_standby_request (HbTakeover *t, HbRsc rsc)
   t->sb = TK_SB_ME;
   t->sb_rsc = rsc;
   t->sb_deadline = t->now + t->standby_reply_us;
+  t->sb_origin = origin;
+  return TRUE;
 }
 
 gboolean
@@ -127,7 +129,7 @@ hb_takeover_standby (HbTakeover *t, gint64 now_us, const char *what, GPtrArray *
   else
     {
       tk_log (t, HB_TAKEOVER_LOG_INFO, "Going standby [%s].", hb_rsc_to_string (rsc));
-      tk_standby_request (t, rsc);
+      tk_standby_request (t, rsc, TK_ORIGIN_COMMAND);
     }
   tk_end (t);
   return ok;
@@ -199,7 +201,7 @@ tk_recv_hb_takeover (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
       return TRUE;
     }
   tk_log (t, HB_TAKEOVER_LOG_INFO, "Going standby [%s].", hb_rsc_to_string (rsc));
-  tk_standby_request (t, rsc);
+  tk_standby_request (t, rsc, TK_ORIGIN_COMMAND);
   return TRUE;
 }
 
@@ -234,7 +236,10 @@ tk_job_done_sb_giveup (HbTakeover *t, TkJob *job)
     {
       if (tk_group (t, g_array_index (job->members, guint, i))->state == HB_GROUP_UNSTOPPABLE)
         {
-          return; /* §3.3: never tell the peer it may start it */
+          /* §3.3: never tell the peer it may start it; the standby cannot
+           * complete (the node self-fences). */
+          tk_standby_cancel (t);
+          return;
         }
     }
   if (t->sb != TK_SB_ME)
@@ -358,6 +363,17 @@ tk_recv_ask_resources (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
     {
       return TRUE; /* standby message ignored during shutdown */
     }
+  if (t->sb == TK_SB_NOT && g_strcmp0 (info, "me") == 0 && t->other_stable
+      && t->rstate == TK_R_STABLE && !tk_locally_stable (t) && !t->shutting_down)
+    {
+      /* Heartbeat ignores it (and the requester times out after 10 s); we
+       * answer as soon as our own group operations finish. */
+      tk_log (t, HB_TAKEOVER_LOG_INFO,
+              "standby message [me] from %s deferred until local resources are stable.", from);
+      t->deferred_rsc = rsc;
+      t->deferred_until = t->now + t->standby_reply_us;
+      return TRUE;
+    }
   if (!tk_standby_acceptable (t, info, from))
     {
       return TRUE;
@@ -368,6 +384,20 @@ tk_recv_ask_resources (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
               from, (int) before);
     }
   return TRUE;
+}
+
+void
+tk_standby_run_deferred (HbTakeover *t)
+{
+  if (t->deferred_until == 0 || !tk_locally_stable (t) || t->sb != TK_SB_NOT)
+    {
+      return;
+    }
+  if (t->now < t->deferred_until && t->peer_alive && !t->shutting_down)
+    {
+      tk_standby_step (t, "me", t->peer, t->deferred_rsc);
+    }
+  t->deferred_until = 0;
 }
 
 void
@@ -390,6 +420,18 @@ tk_standby_expired (HbTakeover *t)
     }
   tk_log (t, HB_TAKEOVER_LOG_WARN, "No reply to standby request.  Standby request cancelled.");
   t->sb = TK_SB_NOT;
+  /* Automatic requests are retried (the peer may have been busy: it ignores
+   * a request while its own resources are in flux). */
+  if (t->sb_origin == TK_ORIGIN_FAILBACK)
+    {
+      t->needs_failback = TRUE;
+      t->failback_at = t->now + t->failback_retry_us;
+    }
+  else if (t->sb_origin == TK_ORIGIN_HANDOFF)
+    {
+      t->handoff_rsc |= t->sb_rsc;
+      t->handoff_at = t->now + t->failback_retry_us;
+    }
   /* The request was only made while the peer was stable; nothing moved. */
   t->other_stable = t->peer_alive;
 }
@@ -422,7 +464,7 @@ tk_perform_failback (HbTakeover *t)
       return;
     }
   t->needs_failback = FALSE;
-  tk_standby_request (t, HB_RSC_FOREIGN);
+  tk_standby_request (t, HB_RSC_FOREIGN, TK_ORIGIN_FAILBACK);
 }
 
 /* ---- failed start: let the peer have the group's class (§3.3) ---------------------- */
@@ -461,7 +503,7 @@ tk_handoff_try (HbTakeover *t)
     }
   t->handoff_rsc = HB_RSC_NONE;
   tk_log (t, HB_TAKEOVER_LOG_INFO, "Going standby [%s].", hb_rsc_to_string (rsc));
-  tk_standby_request (t, rsc);
+  tk_standby_request (t, rsc, TK_ORIGIN_HANDOFF);
 }
 
 /* ---- ipfail-like rule ---------------------------------------------------------------- */
@@ -480,7 +522,7 @@ tk_ipfail_check (HbTakeover *t)
   tk_log (t, HB_TAKEOVER_LOG_WARN,
           "No ping node reachable (0/%u), %s reaches %d/%u: giving all resources to %s.",
           t->ping_total, t->peer, t->peer_ping_reachable, t->peer_ping_total, t->peer);
-  tk_standby_request (t, HB_RSC_ALL);
+  tk_standby_request (t, HB_RSC_ALL, TK_ORIGIN_COMMAND);
 }
 
 void

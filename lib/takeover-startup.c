@@ -89,7 +89,16 @@ tk_req_legacy (HbTakeover *t, TkJob *job)
     {
       TkGroup *g = tk_group (t, i);
 
-      if (!g->ours || tk_group_held (g))
+      if (!g->ours && g->found_running && t->peer_alive)
+        {
+          /* Restarted with the peer's group still running here: legacy means
+           * the home node owns it while alive, so give it back. */
+          tk_log (t, HB_TAKEOVER_LOG_WARN, "Resource group %s belongs to %s: stopping it here.",
+                  g->key, t->peer);
+          tk_group_want (t, i, FALSE);
+          continue;
+        }
+      if (!g->ours || (tk_group_held (g) && !(g->found_running && t->peer_alive)))
         {
           continue; /* req_resource: a key we already own is skipped */
         }
@@ -379,6 +388,7 @@ tk_recv_resource (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
       t->needs_failback = TRUE; /* it can serve its own groups again */
       tk_perform_failback (t);
     }
+  tk_audit (t); /* what both sides claim, before we heal anything */
   if (t->heal_pending)
     {
       tk_resolve_duplicates (t);
@@ -396,7 +406,6 @@ tk_recv_resource (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
     {
       t->rscrcvd_deadline = t->now + t->request_delay_us;
     }
-  tk_audit (t);
   tk_ipfail_check (t);
   return TRUE;
 }

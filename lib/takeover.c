@@ -277,6 +277,7 @@ tk_jobs_check (HbTakeover *t)
         }
     }
   tk_shutdown_if_needed (t);
+  tk_standby_run_deferred (t);
 }
 
 void

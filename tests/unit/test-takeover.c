@@ -3,6 +3,8 @@
  * message fields are Heartbeat 3.0.6's (HEARTBEAT-REFERENCE §3.3-§3.8). */
 #include "test-takeover-harness.h"
 
+#include <string.h>
+
 #define G1 "192.0.2.10"  /* home node1 (the seed: the VIP + myop.sh) */
 #define G2 "192.0.2.20"  /* home node2 */
 #define N1 0
@@ -403,11 +405,19 @@ test_standby_in_flux (void)
   g_assert_true (lab_standby (lab, N1, "all", &error));
   lab_expect (lab, N1, "log WARN: standby message [me] from node1 ignored.  local resources in flux.");
   lab_inject (lab, N1, "t=ask_resources rsc_hold=foreign info=me");
-  lab_expect (lab, N1, "log WARN: standby message [me] from node2 ignored.  local resources in flux.");
+  lab_expect (lab, N1, "log info: standby message [me] from node2 deferred until local resources are stable.");
+  lab_expect_not (lab, N1, "send t=ask_resources rsc_hold=foreign info=other");
   lab_expect_not (lab, N1, "send t=ask_resources rsc_hold=all info=me");
   while (lab_complete_op (lab, N1))
     {
     }
+  /* answered once our start finished */
+  lab_expect (lab, N1, "send t=ask_resources rsc_hold=foreign info=other");
+  lab_inject (lab, N1, "t=ask_resources rsc_hold=foreign info=done");
+  while (lab_complete_op (lab, N1))
+    {
+    }
+  lab_expect (lab, N1, "log info: Standby resource acquisition done [foreign].");
   /* now the other side is in flux */
   lab_inject (lab, N1, "t=resource rsc_hold=local rtype=full isstable=0");
   g_assert_true (lab_standby (lab, N1, "all", &error));
@@ -555,6 +565,642 @@ test_failback_delayed (void)
   lab_advance (lab, 5000);
   g_assert_cmpstr (lab_runner (lab, G1), ==, "node1");
 }
+
+/* ---- split brain --------------------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *name;
+  HbAutoFailback afb;
+  gboolean g1_moved_first;  /* node1 ran `hb_standby local` before the partition */
+  gboolean one_sided;       /* only node1's membership reports the heal */
+  const char *g1_keeper, *g2_keeper;
+} SplitCase;
+
+static const SplitCase split_cases[] = {
+  { "off/at-home", HB_FAILBACK_OFF, FALSE, FALSE, "node1", "node2" },
+  { "on/at-home", HB_FAILBACK_ON, FALSE, FALSE, "node1", "node2" },
+  /* off: the node that held it before the partition keeps it, not the home node */
+  { "off/away", HB_FAILBACK_OFF, TRUE, FALSE, "node2", "node2" },
+  /* on: the home node keeps it */
+  { "on/away", HB_FAILBACK_ON, TRUE, FALSE, "node1", "node2" },
+  { "off/away/one-sided", HB_FAILBACK_OFF, TRUE, TRUE, "node2", "node2" },
+  { "legacy/at-home", HB_FAILBACK_LEGACY, FALSE, FALSE, "node1", "node2" },
+};
+
+static void
+expect_split (TkLab *lab, const char *key, const char *keeper)
+{
+  const char *loser = g_strcmp0 (keeper, "node1") == 0 ? "node2" : "node1";
+  guint k = g_strcmp0 (keeper, "node1") == 0 ? N1 : N2;
+  g_autofree char *line = g_strdup_printf ("log ERROR: Split brain: resource group %s is running on "
+                                           "both %s and %s: %s keeps it, %s stops it.",
+                                           key, keeper, loser, keeper, loser);
+  g_autofree char *arp = g_strdup_printf ("resend-arp %s", key);
+  g_autofree char *stop = g_strdup_printf ("stop %s", key);
+
+  lab_expect (lab, N1, line);
+  lab_expect (lab, N2, line);
+  lab_expect (lab, k, arp);
+  lab_expect (lab, 1 - k, stop);
+  lab_expect_not (lab, k, stop);
+  g_assert_cmpstr (lab_runner (lab, key), ==, keeper);
+}
+
+static void
+test_split_brain (gconstpointer data)
+{
+  const SplitCase *c = data;
+  g_autoptr (TkLab) lab = settled (c->afb, two_groups, 2);
+
+  if (c->g1_moved_first)
+    {
+      run_standby (lab, N1, "local");
+      g_assert_cmpstr (lab_runner (lab, G1), ==, "node2");
+    }
+  lab->link_up = FALSE;
+  lab_peer_dead (lab, N1);
+  lab_peer_dead (lab, N2);
+  lab_run (lab);
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "both");
+  g_assert_cmpstr (lab_runner (lab, G2), ==, "both");
+  lab_clear (lab);
+  lab->link_up = TRUE;
+  lab_healed (lab, N1);
+  if (!c->one_sided)
+    {
+      lab_healed (lab, N2);
+    }
+  lab_run (lab);
+  expect_split (lab, G1, c->g1_keeper);
+  expect_split (lab, G2, c->g2_keeper);
+  g_assert_cmpint (hb_takeover_group_holder (lab->node[N1].t, G1), ==,
+                   g_strcmp0 (c->g1_keeper, "node1") == 0 ? HB_HOLDER_LOCAL : HB_HOLDER_PEER);
+  /* healed for good: a later death still works */
+  lab_clear (lab);
+  lab_kill (lab, N2);
+  g_hash_table_remove_all (lab->node[N2].actual);
+  lab_peer_dead (lab, N1);
+  lab_run (lab);
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "node1");
+  g_assert_cmpstr (lab_runner (lab, G2), ==, "node1");
+}
+
+/* ---- §3.3 failures -------------------------------------------------------------------------- */
+
+static void
+test_failed_start (void)
+{
+  g_autoptr (TkLab) lab = lab_new (HB_FAILBACK_OFF, two_groups, 2);
+
+  g_hash_table_insert (lab->node[N1].fail_start, g_strdup (G1), g_strdup ("myop.sh"));
+  lab_start_both (lab);
+  lab_advance (lab, 15000);
+  lab_expect_seq (lab, N1, (const char *const[]){ "start " G1,
+                                                  "log CRIT: Giving up resources due to failure of myop.sh",
+                                                  "stop " G1,
+                                                  "log info: Going standby [local].",
+                                                  "send t=ask_resources rsc_hold=local info=me",
+                                                  NULL });
+  lab_expect (lab, N2, "log info: acquire foreign HA resources (standby).");
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "node2");
+  g_assert_cmpstr (lab_runner (lab, G2), ==, "node2");
+  g_assert_cmpint (hb_takeover_group_holder (lab->node[N1].t, G1), ==, HB_HOLDER_PEER);
+}
+
+/* Alone, a failed start has nowhere to go: stopped, logged. */
+static void
+test_failed_start_alone (void)
+{
+  g_autoptr (TkLab) lab = lab_new (HB_FAILBACK_OFF, seed_groups, 1);
+
+  g_hash_table_insert (lab->node[N1].fail_start, g_strdup (G1), g_strdup ("IPaddr::" G1));
+  lab_boot (lab, N1);
+  lab_run (lab);
+  lab_comm_up (lab, N1, HB_PEER_DEAD);
+  lab_run (lab);
+  lab_expect (lab, N1, "log CRIT: Giving up resources due to failure of IPaddr::" G1);
+  lab_expect (lab, N1, "log ERROR: Resource group " G1 " failed to start and no other node can take it.");
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "none");
+  g_assert_cmpint (hb_takeover_group_state (lab->node[N1].t, G1), ==, HB_GROUP_STOPPED);
+}
+
+static void
+test_failed_stop (void)
+{
+  g_autoptr (TkLab) lab = settled (HB_FAILBACK_OFF, two_groups, 2);
+
+  g_hash_table_add (lab->node[N1].fail_stop, g_strdup (G1));
+  lab_clear (lab);
+  run_standby (lab, N1, "all");
+  lab_advance (lab, 20000);
+  lab_expect_seq (lab, N1, (const char *const[]){ "stop " G1,
+                                                  "log CRIT: Resource STOP failure. Reboot required!",
+                                                  "self-fence " G1, NULL });
+  lab_expect_not (lab, N1, "send t=ask_resources rsc_hold=all info=done");
+  lab_expect_not (lab, N2, "start " G1);
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "node1");
+  g_assert_cmpint (hb_takeover_group_state (lab->node[N1].t, G1), ==, HB_GROUP_UNSTOPPABLE);
+  g_assert_cmpint (hb_takeover_group_holder (lab->node[N1].t, G1), ==, HB_HOLDER_LOCAL);
+  /* shutdown cannot release it either: no shutdone, the peer never starts it */
+  lab_clear (lab);
+  lab_shutdown (lab, N1);
+  lab_run (lab);
+  lab_expect_not (lab, N1, "send t=shutdone st=dead");
+  lab_expect_not (lab, N1, "shutdown-complete");
+  lab_expect (lab, N1, "send t=resource rsc_hold=local rtype=full isstable=0 info=shutdown held_keys=" G1);
+  lab_expect_not (lab, N2, "start " G1);
+}
+
+/* ---- restart reconciliation -------------------------------------------------------------- */
+
+static void
+test_restart_after_kill (gconstpointer data)
+{
+  HbAutoFailback afb = afb_of (data);
+  g_autoptr (TkLab) lab = settled (afb, seed_groups, 1);
+
+  lab_kill (lab, N1); /* kill -9: the VIP stays up on node1 */
+  lab_peer_dead (lab, N2);
+  lab_run (lab);
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "both");
+  lab_clear (lab);
+  lab_boot (lab, N1);
+  lab_run (lab);
+  lab_comm_up (lab, N1, HB_PEER_ALIVE);
+  lab_run (lab);
+  lab_expect (lab, N1, "log WARN: Resource group " G1 " is already running at startup.");
+  if (afb == HB_FAILBACK_LEGACY)
+    {
+      /* legacy: the home node owns its group whenever it is up */
+      lab_expect (lab, N1, "log ERROR: Split brain: resource group " G1 " is running on both "
+                           "node1 and node2: node1 keeps it, node2 stops it.");
+      lab_expect (lab, N1, "resend-arp " G1);
+      lab_expect (lab, N2, "stop " G1);
+      g_assert_cmpstr (lab_runner (lab, G1), ==, "node1");
+      return;
+    }
+  if (afb == HB_FAILBACK_ON)
+    {
+      /* node2 keeps it (node1 restarted), then fails it back to its home */
+      lab_expect_seq (lab, N2, (const char *const[]){
+        "log ERROR: Split brain: resource group " G1 " is running on both node2 and node1: "
+        "node2 keeps it, node1 stops it.",
+        "resend-arp " G1, "send t=ask_resources rsc_hold=foreign info=me", "stop " G1, NULL });
+      lab_expect_seq (lab, N1, (const char *const[]){ "stop " G1, "start " G1, NULL });
+    }
+  else
+    {
+      expect_split (lab, G1, "node2");
+    }
+  lab_advance (lab, 15000);
+  g_assert_cmpstr (lab_runner (lab, G1), ==, afb == HB_FAILBACK_ON ? "node1" : "node2");
+}
+
+/* Both daemons restarted, every group still running at home: nothing moves. */
+static void
+test_restart_both_keep (void)
+{
+  g_autoptr (TkLab) lab = lab_new (HB_FAILBACK_OFF, two_groups, 2);
+
+  g_hash_table_add (lab->node[N1].actual, g_strdup (G1));
+  g_hash_table_add (lab->node[N2].actual, g_strdup (G2));
+  lab_start_both (lab);
+  lab_advance (lab, 10000);
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "node1");
+  g_assert_cmpstr (lab_runner (lab, G2), ==, "node2");
+  lab_expect_not (lab, N1, "start " G1);
+  lab_expect_not (lab, N1, "stop " G1);
+  lab_expect_not (lab, N2, "stop " G2);
+  lab_expect (lab, N1, "send t=resource rsc_hold=local rtype=full isstable=0 info=restart held_keys=" G1);
+  lab_expect_not (lab, N1, "log ERROR: Both machines own our resources!");
+  g_assert_cmpstr (hb_takeover_rscstatus (lab->node[N1].t), ==, "local");
+}
+
+/* ---- ipfail-like rule ------------------------------------------------------------------------- */
+
+static void
+test_ipfail (gconstpointer data)
+{
+  HbAutoFailback afb = afb_of (data);
+  g_autoptr (TkLab) lab = settled (afb, two_groups, 2);
+
+  lab_set_ping (lab, N1, 1, 1);
+  lab_set_ping (lab, N2, 1, 1);
+  lab_run (lab);
+  lab_expect (lab, N2, "send t=resource rsc_hold=local rtype=full isstable=1 held_keys=" G2 " ping=1/1");
+  lab_clear (lab);
+  lab_set_ping (lab, N1, 0, 1);
+  lab_run (lab);
+  lab_expect (lab, N1, "log WARN: No ping node reachable (0/1), node2 reaches 1/1: giving all "
+                       "resources to node2.");
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "node2");
+  g_assert_cmpstr (lab_runner (lab, G2), ==, "node2");
+  /* reachability comes back */
+  lab_set_ping (lab, N1, 1, 1);
+  lab_run (lab);
+  lab_advance (lab, 3000);
+  g_assert_cmpstr (lab_runner (lab, G1), ==, afb == HB_FAILBACK_ON ? "node1" : "node2");
+}
+
+/* Both blind: nobody is better off, nothing moves. */
+static void
+test_ipfail_both_blind (void)
+{
+  g_autoptr (TkLab) lab = settled (HB_FAILBACK_OFF, two_groups, 2);
+
+  lab_set_ping (lab, N2, 0, 2);
+  lab_set_ping (lab, N1, 0, 1);
+  lab_run (lab);
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "node1");
+  g_assert_cmpstr (lab_runner (lab, G2), ==, "node2");
+  lab_expect_not (lab, N1, "send t=ask_resources rsc_hold=all info=me");
+}
+
+/* ---- a Heartbeat 3.0.6 peer, message by message (shared/vectors/heartbeat-3.0.6 crc-*) ---- */
+
+static TkLab *
+with_hb306_peer (const TkGroupSpec *groups, guint n)
+{
+  TkLab *lab = lab_new (HB_FAILBACK_OFF, groups, n);
+
+  lab->node[N2].scripted = TRUE;
+  lab_boot (lab, N1);
+  lab_run (lab);
+  lab_comm_up (lab, N1, HB_PEER_ALIVE);
+  return lab;
+}
+
+/* The captured startup of two nodes started together (crc-012..024). */
+static void
+test_hb306_startup (void)
+{
+  g_autoptr (TkLab) lab = with_hb306_peer (seed_groups, 1);
+
+  lab_inject (lab, N1, "t=starting");                                      /* crc-014 */
+  lab_inject (lab, N1, "t=resource rsc_hold=none rtype=full isstable=0");  /* crc-015 */
+  lab_expect_seq (lab, N1, (const char *const[]){ "send t=starting",       /* crc-012 */
+                                                  "send t=resource rsc_hold=none rtype=full isstable=0", /* crc-016 */
+                                                  NULL });
+  lab_advance (lab, 10000);
+  lab_expect (lab, N1, "send t=resource rsc_hold=local rtype=full isstable=1 held_keys=" G1); /* crc-021 */
+  lab_inject (lab, N1, "t=resource rsc_hold=none rtype=full isstable=0");  /* crc-022 */
+  lab_inject (lab, N1, "t=resource rsc_hold=local rtype=full isstable=1"); /* crc-023 */
+  lab_inject (lab, N1, "t=ip-request-resp dest=node2 ipaddr=" G1 " weown=yes ok=OK"); /* its own */
+  lab_run (lab);
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "node1");
+  lab_expect (lab, N1, "log info: remote resource transition completed.");
+  g_assert_cmpint (hb_takeover_group_holder (lab->node[N1].t, G1), ==, HB_HOLDER_LOCAL);
+  for (guint n = 0; n < lab->node[N1].trace->len; n++)
+    {
+      g_assert_false (g_str_has_prefix (g_ptr_array_index (lab->node[N1].trace, n), "log ERROR"));
+    }
+  /* our shutdown, as the peer expects it (crc-026) */
+  lab_clear (lab);
+  lab_shutdown (lab, N1);
+  lab_run (lab);
+  lab_expect_seq (lab, N1, (const char *const[]){ "send t=resource rsc_hold=none rtype=full isstable=0 info=shutdown",
+                                                  "stop " G1, "send t=shutdone st=dead", NULL });
+}
+
+/* The 3.0.6 peer leaves: its shutdown notice, then we acquire (crc-026/027 reversed). */
+static void
+test_hb306_peer_shutdown (void)
+{
+  g_autoptr (TkLab) lab = with_hb306_peer (two_groups, 2);
+
+  lab_inject (lab, N1, "t=resource rsc_hold=local rtype=full isstable=1");
+  lab_run (lab);
+  g_assert_cmpint (hb_takeover_group_holder (lab->node[N1].t, G2), ==, HB_HOLDER_PEER);
+  lab_clear (lab);
+  lab_inject (lab, N1, "t=resource rsc_hold=none rtype=full isstable=0 info=shutdown");
+  lab_inject (lab, N1, "t=shutdone st=dead");
+  lab_run (lab);
+  lab_expect_seq (lab, N1, (const char *const[]){ "log info: Received shutdown notice from 'node2'.",
+                                                  "log info: Resources being acquired from node2.",
+                                                  "log info: Taking over resource group " G2,
+                                                  "start " G2, NULL });
+  lab_expect (lab, N1, "send t=ask_resources rsc_hold=all info=done"); /* as crc-027 */
+  g_assert_cmpstr (lab_runner (lab, G2), ==, "node1");
+  lab_expect_not (lab, N1, "log WARN: No STONITH device configured.");
+}
+
+/* The 3.0.6 peer goes standby; then we do, it acquires. */
+static void
+test_hb306_standby_both_ways (void)
+{
+  g_autoptr (TkLab) lab = with_hb306_peer (two_groups, 2);
+  g_autoptr (GError) error = NULL;
+
+  lab_inject (lab, N1, "t=resource rsc_hold=local rtype=full isstable=1");
+  lab_run (lab);
+  lab_clear (lab);
+  lab_inject (lab, N1, "t=ask_resources rsc_hold=all info=me");
+  lab_expect (lab, N1, "send t=ask_resources rsc_hold=all info=other");
+  lab_inject (lab, N1, "t=resource rsc_hold=none rtype=full isstable=0 info=standby");
+  lab_inject (lab, N1, "t=ask_resources rsc_hold=all info=done");
+  lab_run (lab);
+  lab_expect_seq (lab, N1, (const char *const[]){ "log info: standby: acquire [all] resources from node2",
+                                                  "start " G2,
+                                                  "send t=ask_resources rsc_hold=all info=done",
+                                                  "log info: Standby resource acquisition done [all].",
+                                                  NULL });
+  lab_inject (lab, N1, "t=resource rsc_hold=none rtype=full isstable=1");
+  g_assert_cmpstr (lab_runner (lab, G2), ==, "node1");
+  lab_clear (lab);
+  g_assert_true (lab_standby (lab, N1, NULL, &error));
+  lab_expect (lab, N1, "send t=ask_resources rsc_hold=all info=me");
+  lab_inject (lab, N1, "t=ask_resources rsc_hold=all info=other");
+  lab_run (lab);
+  lab_expect_seq (lab, N1, (const char *const[]){ "send t=resource rsc_hold=none rtype=full isstable=0 info=standby",
+                                                  "send t=ask_resources rsc_hold=all info=done", NULL });
+  lab_inject (lab, N1, "t=ask_resources rsc_hold=all info=done");
+  lab_expect (lab, N1, "log info: Other node completed standby takeover of all resources.");
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "none"); /* the scripted peer runs it now */
+  g_assert_true (hb_takeover_is_stable (lab->node[N1].t));
+}
+
+/* Audits after each resource message (HB3 AuditResources). */
+typedef struct
+{
+  const char *peer_says;
+  const char *expected;
+} AuditCase;
+
+static const AuditCase audit_cases[] = {
+  { "t=resource rsc_hold=foreign info=mach_down", "log ERROR: Both machines own our resources!" },
+  { "t=resource rsc_hold=all rtype=full isstable=1", "log ERROR: Both machines own our resources!" },
+  { "t=resource rsc_hold=none rtype=full isstable=1", "log ERROR: No one owns foreign resources!" },
+  { "t=resource rsc_hold=local rtype=full isstable=1", NULL },
+};
+
+static void
+test_audit (gconstpointer data)
+{
+  const AuditCase *c = data;
+  g_autoptr (TkLab) lab = with_hb306_peer (two_groups, 2);
+
+  lab_inject (lab, N1, "t=resource rsc_hold=local rtype=full isstable=1");
+  lab_run (lab);
+  lab_clear (lab);
+  lab_inject (lab, N1, c->peer_says);
+  if (c->expected != NULL)
+    {
+      lab_expect (lab, N1, c->expected);
+    }
+  else
+    {
+      for (guint n = 0; n < lab->node[N1].trace->len; n++)
+        {
+          g_assert_false (g_str_has_prefix (g_ptr_array_index (lab->node[N1].trace, n), "log ERROR"));
+        }
+    }
+}
+
+/* Foreign groups held here while the peer claims its local ones. */
+static void
+test_audit_foreign (void)
+{
+  g_autoptr (TkLab) lab = with_hb306_peer (two_groups, 2);
+
+  lab_peer_dead (lab, N1);
+  lab_run (lab);
+  g_assert_cmpstr (lab_runner (lab, G2), ==, "node1");
+  lab_clear (lab);
+  lab_inject (lab, N1, "t=resource rsc_hold=local rtype=full isstable=1");
+  lab_expect (lab, N1, "log ERROR: Both machines own foreign resources!");
+}
+
+/* ---- shutdown while busy ------------------------------------------------------------------- */
+
+static void
+test_shutdown_delayed (void)
+{
+  g_autoptr (TkLab) lab = lab_new (HB_FAILBACK_OFF, two_groups, 2);
+
+  lab_boot (lab, N1);
+  lab_run (lab);
+  lab->node[N1].hold_agents = TRUE;
+  lab_comm_up (lab, N1, HB_PEER_DEAD);
+  lab_run (lab);
+  lab_shutdown (lab, N1);
+  lab_expect (lab, N1, "log WARN: Shutdown delayed until current resource activity finishes.");
+  lab_expect_not (lab, N1, "log info: Giving up all HA resources.");
+  lab_shutdown (lab, N1);
+  g_assert_cmpuint (lab_count (lab, N1, "log WARN: Shutdown delayed until current resource activity finishes."), ==, 1);
+  while (lab_complete_op (lab, N1))
+    {
+    }
+  lab_expect (lab, N1, "log info: Giving up all HA resources.");
+  lab_expect (lab, N1, "shutdown-complete");
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "none");
+  g_assert_cmpstr (lab_runner (lab, G2), ==, "none");
+  g_assert_cmpstr (hb_takeover_rscstatus (lab->node[N1].t), ==, "none");
+}
+
+/* One operation at a time per group: a stop wish waits for the start. */
+static void
+test_one_op_per_group (void)
+{
+  g_autoptr (TkLab) lab = lab_new (HB_FAILBACK_LEGACY, seed_groups, 1);
+
+  lab->node[N2].scripted = TRUE;
+  lab_boot (lab, N1);
+  lab_run (lab);
+  lab->node[N1].hold_agents = TRUE;
+  lab_comm_up (lab, N1, HB_PEER_DEAD);
+  lab_run (lab);
+  g_assert_cmpuint (lab_count (lab, N1, "start " G1), ==, 1);
+  lab_inject (lab, N1, "t=ip-request ipaddr=" G1);
+  lab_expect_not (lab, N1, "stop " G1);
+  g_assert_true (lab_complete_op (lab, N1));
+  lab_expect (lab, N1, "stop " G1);
+  lab_expect_not (lab, N1, "send t=ip-request-resp dest=node2 ipaddr=" G1 " weown=yes ok=OK");
+  g_assert_true (lab_complete_op (lab, N1));
+  lab_expect (lab, N1, "send t=ip-request-resp dest=node2 ipaddr=" G1 " weown=yes ok=OK");
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "none");
+}
+
+/* ---- bad input: clear errors, nothing changes ---------------------------------------------- */
+
+typedef struct
+{
+  const char *text;
+  const char *src;
+  gint code;    /* -1: accepted */
+} BadCase;
+
+static const BadCase bad_cases[] = {
+  { "t=resource", "node2", HB_TAKEOVER_ERROR_BAD_MESSAGE },
+  { "t=resource rsc_hold=most rtype=full", "node2", HB_TAKEOVER_ERROR_BAD_MESSAGE },
+  { "t=resource rsc_hold= rtype=full", "node2", HB_TAKEOVER_ERROR_BAD_MESSAGE },
+  { "t=ask_resources rsc_hold=all", "node2", HB_TAKEOVER_ERROR_BAD_MESSAGE },
+  { "t=ask_resources rsc_hold=bogus info=me", "node2", HB_TAKEOVER_ERROR_BAD_MESSAGE },
+  { "t=ip-request", "node2", HB_TAKEOVER_ERROR_BAD_MESSAGE },
+  { "t=ip-request-resp dest=node1 ok=OK", "node2", HB_TAKEOVER_ERROR_BAD_MESSAGE },
+  { "t=ip-request-resp dest=node1 ipaddr=10.9.9.9 ok=OK", "node2", HB_TAKEOVER_ERROR_UNKNOWN_GROUP },
+  { "t=hb_takeover rsc_hold=everything", "node2", HB_TAKEOVER_ERROR_BAD_MESSAGE },
+  { "t=resource rsc_hold=none rtype=full isstable=1", NULL, HB_TAKEOVER_ERROR_BAD_MESSAGE },
+  { "t=resource rsc_hold=none rtype=full isstable=1", "", HB_TAKEOVER_ERROR_BAD_MESSAGE },
+  { "t=resource rsc_hold=none rtype=full isstable=1", "node3", HB_TAKEOVER_ERROR_BAD_MESSAGE },
+  /* accepted, harmless */
+  { "t=status st=active", "node2", -1 },
+  { "t=resource rsc_hold=local rtype=full isstable=1 ping=99999999999999/1", "node2", -1 },
+  { "t=resource rsc_hold=local rtype=full isstable=1 ping=5/2", "node2", -1 },
+  { "t=resource rsc_hold=local rtype=full isstable=1 ping=/", "node2", -1 },
+  { "t=resource rsc_hold=none rtype=full isstable=1", "node1", -1 }, /* our own, looped back */
+  { "t=ip-request-resp dest=node9 ipaddr=10.9.9.9 ok=OK", "node2", -1 },
+};
+
+static HbTakeoverMsg *
+parse_msg (const char *text, const char *src)
+{
+  g_auto (GStrv) fields = g_strsplit (text, " ", -1);
+  HbTakeoverMsg *msg = hb_takeover_msg_new (fields[0] + 2);
+
+  for (guint f = 1; fields[f] != NULL; f++)
+    {
+      char *eq = strchr (fields[f], '=');
+
+      *eq = '\0';
+      hb_takeover_msg_add (msg, fields[f], eq + 1);
+    }
+  if (src != NULL)
+    {
+      hb_takeover_msg_add (msg, "src", src);
+    }
+  return msg;
+}
+
+static void
+test_bad_message (gconstpointer data)
+{
+  const BadCase *c = data;
+  g_autoptr (TkLab) lab = with_hb306_peer (two_groups, 2);
+  g_autoptr (HbTakeoverMsg) msg = parse_msg (c->text, c->src);
+  g_autoptr (GPtrArray) actions = hb_takeover_actions_new ();
+  g_autoptr (GError) error = NULL;
+  const char *before;
+
+  lab_inject (lab, N1, "t=resource rsc_hold=local rtype=full isstable=1");
+  lab_run (lab);
+  before = hb_takeover_rscstatus (lab->node[N1].t);
+  if (c->code < 0)
+    {
+      g_assert_true (hb_takeover_receive (lab->node[N1].t, lab->now, msg, actions, &error));
+      g_assert_no_error (error);
+      return;
+    }
+  g_assert_false (hb_takeover_receive (lab->node[N1].t, lab->now, msg, actions, &error));
+  g_assert_error (error, HB_TAKEOVER_ERROR, c->code);
+  g_test_message ("%s -> %s", c->text, error->message);
+  g_assert_cmpuint (actions->len, ==, 0);
+  g_assert_cmpstr (hb_takeover_rscstatus (lab->node[N1].t), ==, before);
+  g_assert_cmpint (hb_takeover_group_holder (lab->node[N1].t, G2), ==, HB_HOLDER_PEER);
+}
+
+static void
+test_bad_results (void)
+{
+  g_autoptr (TkLab) lab = settled (HB_FAILBACK_OFF, two_groups, 2);
+  g_autoptr (GPtrArray) actions = hb_takeover_actions_new ();
+  HbTakeover *t = lab->node[N1].t;
+  GError *error = NULL;
+
+  g_assert_false (hb_takeover_group_started (t, lab->now, "nope", TRUE, NULL, actions, &error));
+  g_assert_error (error, HB_TAKEOVER_ERROR, HB_TAKEOVER_ERROR_UNKNOWN_GROUP);
+  g_clear_error (&error);
+  g_assert_false (hb_takeover_group_started (t, lab->now, NULL, TRUE, NULL, actions, &error));
+  g_assert_error (error, HB_TAKEOVER_ERROR, HB_TAKEOVER_ERROR_UNKNOWN_GROUP);
+  g_clear_error (&error);
+  g_assert_false (hb_takeover_group_started (t, lab->now, G1, TRUE, NULL, actions, &error));
+  g_assert_error (error, HB_TAKEOVER_ERROR, HB_TAKEOVER_ERROR_UNEXPECTED);
+  g_clear_error (&error);
+  g_assert_false (hb_takeover_group_stopped (t, lab->now, G2, TRUE, actions, &error));
+  g_assert_error (error, HB_TAKEOVER_ERROR, HB_TAKEOVER_ERROR_UNEXPECTED);
+  g_clear_error (&error);
+  g_assert_false (hb_takeover_group_probed (t, lab->now, G1, FALSE, actions, &error));
+  g_assert_error (error, HB_TAKEOVER_ERROR, HB_TAKEOVER_ERROR_UNEXPECTED);
+  g_clear_error (&error);
+  g_assert_cmpuint (actions->len, ==, 0);
+  g_assert_cmpint (hb_takeover_group_state (t, G1), ==, HB_GROUP_RUNNING);
+  g_assert_cmpint (hb_takeover_group_state (t, "nope"), ==, HB_GROUP_UNKNOWN);
+  g_assert_cmpint (hb_takeover_group_holder (t, "nope"), ==, HB_HOLDER_NONE);
+}
+
+/* ---- values --------------------------------------------------------------------------------- */
+
+static void
+test_values (void)
+{
+  static const struct
+  {
+    const char *text;
+    gboolean ok;
+    HbRsc rsc;
+  } rsc_cases[] = {
+    { "none", TRUE, HB_RSC_NONE }, { "local", TRUE, HB_RSC_LOCAL },
+    { "foreign", TRUE, HB_RSC_FOREIGN }, { "all", TRUE, HB_RSC_ALL },
+    { "All", FALSE, 0 }, { "", FALSE, 0 }, { NULL, FALSE, 0 }, { "allx", FALSE, 0 },
+  };
+  g_autoptr (HbTakeoverMsg) msg = hb_takeover_msg_new ("ip-request-resp");
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (rsc_cases); i++)
+    {
+      HbRsc rsc = HB_RSC_ALL;
+
+      g_assert_cmpint (hb_rsc_from_string (rsc_cases[i].text, &rsc), ==, rsc_cases[i].ok);
+      if (rsc_cases[i].ok)
+        {
+          g_assert_cmpint (rsc, ==, rsc_cases[i].rsc);
+          g_assert_cmpstr (hb_rsc_to_string (rsc), ==, rsc_cases[i].text);
+        }
+    }
+  hb_takeover_msg_add (msg, "dest", "node1");
+  hb_takeover_msg_add (msg, "ipaddr", G1);
+  hb_takeover_msg_add (msg, "dest", "node2");
+  g_assert_cmpstr (hb_takeover_msg_get (msg, "dest"), ==, "node1");
+  g_assert_null (hb_takeover_msg_get (msg, "src"));
+  text = hb_takeover_msg_to_string (msg);
+  g_assert_cmpstr (text, ==, "t=ip-request-resp dest=node1 ipaddr=" G1 " dest=node2");
+  g_assert_cmpstr (hb_holder_to_string (HB_HOLDER_BOTH), ==, "both");
+  g_assert_cmpstr (hb_group_state_to_string (HB_GROUP_UNSTOPPABLE), ==, "unstoppable");
+  g_assert_cmpstr (hb_takeover_log_level_to_string (HB_TAKEOVER_LOG_WARN), ==, "WARN");
+  g_assert_cmpstr (hb_takeover_action_type_to_string (HB_TAKEOVER_RESEND_ARP), ==, "resend-arp");
+}
+
+/* A one-node cluster: everything local, nobody to ask. */
+static void
+test_single_node (void)
+{
+  static const TkGroupSpec groups[] = { { "solo", G1 } };
+  g_autoptr (HbConfig) unused = NULL;
+  HbConfig config = { 0 };
+  HbNodeConf node = { .name = (char *) "solo", .type = HB_NODE_NORMAL };
+  HbNodeConf ping = { .name = (char *) "192.0.2.1", .type = HB_NODE_PING };
+  HbResourceGroup group = { .home_node = (char *) groups[0].home, .key = (char *) groups[0].key };
+  g_autoptr (GPtrArray) actions = hb_takeover_actions_new ();
+  g_autoptr (HbTakeover) t = NULL;
+
+  config.local_node = (char *) "SOLO";
+  config.auto_failback = HB_FAILBACK_ON;
+  config.nodes = g_ptr_array_new ();
+  config.groups = g_ptr_array_new ();
+  g_ptr_array_add (config.nodes, &node);
+  g_ptr_array_add (config.nodes, &ping);
+  g_ptr_array_add (config.groups, &group);
+  t = hb_takeover_new (&config, NULL);
+  g_ptr_array_unref (config.nodes);
+  g_ptr_array_unref (config.groups);
+  hb_takeover_start (t, 0, actions);
+  g_assert_true (hb_takeover_group_probed (t, 0, G1, FALSE, actions, NULL));
+  hb_takeover_comm_up (t, 0, HB_PEER_UNKNOWN, actions);
+  g_assert_cmpint (hb_takeover_group_state (t, G1), ==, HB_GROUP_STARTING);
+  g_assert_true (hb_takeover_group_started (t, 0, G1, TRUE, NULL, actions, NULL));
+  g_assert_cmpstr (hb_takeover_rscstatus (t), ==, "local");
+  (void) unused;
+}
 int
 main (int argc, char **argv)
 {
@@ -597,6 +1243,49 @@ main (int argc, char **argv)
 
       g_test_add_data_func (name, GUINT_TO_POINTER (m), test_home_returns);
     }
+  for (guint i = 0; i < G_N_ELEMENTS (split_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/takeover/split-brain/%s", split_cases[i].name);
+
+      g_test_add_data_func (name, &split_cases[i], test_split_brain);
+    }
+  for (guint m = 0; m < G_N_ELEMENTS (afb_modes); m++)
+    {
+      g_autofree char *restart = g_strdup_printf ("/takeover/restart/after-kill/%s", afb_names[m]);
+      g_autofree char *ipfail = g_strdup_printf ("/takeover/ipfail/%s", afb_names[m]);
+
+      g_test_add_data_func (restart, GUINT_TO_POINTER (m), test_restart_after_kill);
+      if (afb_modes[m] != HB_FAILBACK_LEGACY)
+        {
+          g_test_add_data_func (ipfail, GUINT_TO_POINTER (m), test_ipfail);
+        }
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (audit_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/takeover/audit/%u", i);
+
+      g_test_add_data_func (name, &audit_cases[i], test_audit);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/takeover/bad-input/message/%u", i);
+
+      g_test_add_data_func (name, &bad_cases[i], test_bad_message);
+    }
+  g_test_add_func ("/takeover/audit/foreign", test_audit_foreign);
+  g_test_add_func ("/takeover/bad-input/results", test_bad_results);
+  g_test_add_func ("/takeover/values", test_values);
+  g_test_add_func ("/takeover/single-node", test_single_node);
+  g_test_add_func ("/takeover/failure/start", test_failed_start);
+  g_test_add_func ("/takeover/failure/start-alone", test_failed_start_alone);
+  g_test_add_func ("/takeover/failure/stop", test_failed_stop);
+  g_test_add_func ("/takeover/restart/both-keep", test_restart_both_keep);
+  g_test_add_func ("/takeover/ipfail/both-blind", test_ipfail_both_blind);
+  g_test_add_func ("/takeover/hb306/startup", test_hb306_startup);
+  g_test_add_func ("/takeover/hb306/peer-shutdown", test_hb306_peer_shutdown);
+  g_test_add_func ("/takeover/hb306/standby-both-ways", test_hb306_standby_both_ways);
+  g_test_add_func ("/takeover/shutdown/delayed", test_shutdown_delayed);
+  g_test_add_func ("/takeover/groups/one-op-at-a-time", test_one_op_per_group);
   g_test_add_func ("/takeover/standby/exact", test_standby_exact);
   g_test_add_func ("/takeover/standby/legacy-refused", test_standby_legacy_refused);
   g_test_add_func ("/takeover/standby/bad-argument", test_standby_bad_argument);
