@@ -166,7 +166,7 @@ tk_giveup (HbTakeover *t)
       g->want = g->state == HB_GROUP_UNSTOPPABLE;
       if (g->state == HB_GROUP_RUNNING || g->state == HB_GROUP_STOPPED)
         {
-          g->state = HB_GROUP_STOPPING; /* the STOP is emitted below */
+          tk_group_set_state (t, g, HB_GROUP_STOPPING); /* STOP emitted below */
         }
     }
   tk_send_resources_held (t, FALSE, "shutdown");

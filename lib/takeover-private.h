@@ -95,6 +95,7 @@ struct _HbTakeover
   gint64 now;
 
   TkRstate rstate;
+  gboolean started;          /* start() ran */
   gboolean probing;          /* start() issued probes not all answered */
   gboolean comm_up_deferred; /* comm came up while probing */
   HbPeerState deferred_peer;
@@ -154,6 +155,7 @@ HbRsc tk_holdings (const HbTakeover *t);
 gboolean tk_any_busy (const HbTakeover *t);
 gboolean tk_is_stable (const HbTakeover *t);
 void tk_group_want (HbTakeover *t, guint index, gboolean run);
+void tk_group_set_state (HbTakeover *t, TkGroup *g, HbGroupState state);
 TkJob *tk_job_new (TkJobKind kind, HbRsc rsc, const char *arg);
 void tk_job_add (TkJob *job, guint index);
 void tk_job_submit (HbTakeover *t, TkJob *job);

@@ -152,6 +152,15 @@ tk_is_stable (const HbTakeover *t)
          && !tk_any_busy (t);
 }
 
+/* Every group state change goes through here (logged at debug level). */
+void
+tk_group_set_state (HbTakeover *t, TkGroup *g, HbGroupState state)
+{
+  tk_log (t, HB_TAKEOVER_LOG_DEBUG, "resource group %s: %s -> %s", g->key,
+          hb_group_state_to_string (g->state), hb_group_state_to_string (state));
+  g->state = state;
+}
+
 /* One operation at a time per group: a new wish waits for the running
  * operation's result, then the group is driven towards the latest wish. */
 static void
@@ -159,12 +168,12 @@ tk_group_drive (HbTakeover *t, TkGroup *g)
 {
   if (g->want && g->state == HB_GROUP_STOPPED)
     {
-      g->state = HB_GROUP_STARTING;
+      tk_group_set_state (t, g, HB_GROUP_STARTING);
       tk_emit_group (t, HB_TAKEOVER_START_GROUP, g->key);
     }
   else if (!g->want && g->state == HB_GROUP_RUNNING)
     {
-      g->state = HB_GROUP_STOPPING;
+      tk_group_set_state (t, g, HB_GROUP_STOPPING);
       tk_emit_group (t, HB_TAKEOVER_STOP_GROUP, g->key);
     }
 }
@@ -397,9 +406,10 @@ HbTakeover *
 hb_takeover_new (const HbConfig *config, const HbTakeoverOptions *options)
 {
   static const HbTakeoverOptions defaults = { 0 };
-  HbTakeover *t = g_new0 (HbTakeover, 1);
+  HbTakeover *t;
 
   g_return_val_if_fail (config != NULL && config->local_node != NULL, NULL);
+  t = g_new0 (HbTakeover, 1);
   options = options ? options : &defaults;
   t->local = g_ascii_strdown (config->local_node, -1);
   t->peer = tk_find_peer (config);
@@ -459,8 +469,14 @@ tk_end (HbTakeover *t)
 void
 hb_takeover_start (HbTakeover *t, gint64 now_us, GPtrArray *actions)
 {
-  TkJob *job = tk_job_new (TK_JOB_PROBE, HB_RSC_NONE, NULL);
+  TkJob *job;
 
+  if (t->started)
+    {
+      return;
+    }
+  t->started = TRUE;
+  job = tk_job_new (TK_JOB_PROBE, HB_RSC_NONE, NULL);
   tk_begin (t, now_us, actions);
   if (t->auto_failback == HB_FAILBACK_LEGACY)
     {
@@ -475,7 +491,7 @@ hb_takeover_start (HbTakeover *t, gint64 now_us, GPtrArray *actions)
 
       if (g->state == HB_GROUP_UNKNOWN)
         {
-          g->state = HB_GROUP_PROBING;
+          tk_group_set_state (t, g, HB_GROUP_PROBING);
           tk_emit_group (t, HB_TAKEOVER_PROBE_GROUP, g->key);
           tk_job_add (job, i);
         }
@@ -487,6 +503,14 @@ hb_takeover_start (HbTakeover *t, gint64 now_us, GPtrArray *actions)
 void
 hb_takeover_comm_up (HbTakeover *t, gint64 now_us, HbPeerState peer, GPtrArray *actions)
 {
+  if (t->comm_is_up)
+    {
+      return; /* once per daemon life */
+    }
+  if (!t->started)
+    {
+      hb_takeover_start (t, now_us, actions);
+    }
   tk_begin (t, now_us, actions);
   t->comm_is_up = TRUE;
   if (t->probing)
@@ -594,7 +618,7 @@ tk_start_failed (HbTakeover *t, TkGroup *g, const char *failed_resource)
   tk_log (t, HB_TAKEOVER_LOG_CRIT, "Giving up resources due to failure of %s",
           failed_resource ? failed_resource : g->key);
   g->want = FALSE;
-  g->state = HB_GROUP_STOPPING;
+  tk_group_set_state (t, g, HB_GROUP_STOPPING);
   tk_emit_group (t, HB_TAKEOVER_STOP_GROUP, g->key);
   tk_job_add (job, (guint) tk_group_index (t, g->key));
   g_ptr_array_add (t->jobs, job);
@@ -613,7 +637,7 @@ hb_takeover_group_started (HbTakeover *t, gint64 now_us, const char *key, gboole
   tk_begin (t, now_us, actions);
   if (ok)
     {
-      g->state = HB_GROUP_RUNNING;
+      tk_group_set_state (t, g, HB_GROUP_RUNNING);
       tk_group_drive (t, g);
     }
   else
@@ -637,14 +661,14 @@ hb_takeover_group_stopped (HbTakeover *t, gint64 now_us, const char *key, gboole
   tk_begin (t, now_us, actions);
   if (ok)
     {
-      g->state = HB_GROUP_STOPPED;
+      tk_group_set_state (t, g, HB_GROUP_STOPPED);
       g->taken = FALSE;
       tk_group_drive (t, g);
     }
   else
     {
       /* §3.3: never tell the peer it may start it; reboot. */
-      g->state = HB_GROUP_UNSTOPPABLE;
+      tk_group_set_state (t, g, HB_GROUP_UNSTOPPABLE);
       g->want = TRUE;
       tk_log (t, HB_TAKEOVER_LOG_CRIT, "Resource STOP failure. Reboot required!");
       tk_emit_fence (t, g);
@@ -664,7 +688,7 @@ hb_takeover_group_probed (HbTakeover *t, gint64 now_us, const char *key, gboolea
       return FALSE;
     }
   tk_begin (t, now_us, actions);
-  g->state = running ? HB_GROUP_RUNNING : HB_GROUP_STOPPED;
+  tk_group_set_state (t, g, running ? HB_GROUP_RUNNING : HB_GROUP_STOPPED);
   g->want = running;
   g->found_running = running;
   tk_end (t);

@@ -29,6 +29,30 @@
  *                            saw that peer (omitted when none): split brain rule.
  *       ping=R/T             R of its T ping nodes reachable (omitted when T=0):
  *                            the ipfail-like rule.
+ *   - a `dest` field (ip-request-resp) names the addressee; Heartbeat still
+ *     broadcasts such messages, and so may the daemon.
+ *
+ * Usage sketch (heartbeat/ daemon):
+ *
+ *   g_autoptr (HbTakeover) t = hb_takeover_new (config, NULL);
+ *   g_autoptr (GPtrArray) acts = hb_takeover_actions_new ();
+ *   hb_takeover_start (t, now, acts);            // PROBE_GROUP each group
+ *   execute (acts);                              // runner: status; later
+ *   hb_takeover_group_probed (t, now, key, running, acts, &error);
+ *   ... membership: comm up ...
+ *   hb_takeover_comm_up (t, now, HB_PEER_ALIVE, acts);
+ *   ... on every HbMsg of a takeover type from the peer ...
+ *   msg = hb_takeover_msg_new (t_field); add every other string field;
+ *   if (!hb_takeover_receive (t, now, msg, acts, &error)) log error->message;
+ *   ... runner results: hb_takeover_group_started / _stopped ...
+ *   ... membership: hb_takeover_peer_dead / _peer_restarted / _partition_healed
+ *   ... API socket: hb_takeover_standby / _takeover, cl_status: _rscstatus
+ *   ... SIGTERM: hb_takeover_shutdown; exit after SHUTDOWN_COMPLETE
+ *   ... arm one timer at hb_takeover_next_deadline (t); on expiry _tick.
+ *   execute (acts) after each call: START/STOP/PROBE -> runner, SEND_MESSAGE ->
+ *   encode names/values in order after t (the daemon adds src, seq, ...),
+ *   LOG -> log module, RESEND_ARP -> send_arp for the group's addresses,
+ *   SELF_FENCE -> the configured fence command, SHUTDOWN_COMPLETE -> exit.
  */
 #pragma once
 
@@ -177,10 +201,17 @@ void hb_takeover_free (HbTakeover *takeover);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HbTakeover, hb_takeover_free)
 
 /* Daemon start: PROBE_GROUP for every group (restart reconciliation) and the
- * legacy deprecation warnings. Acquisition waits for every probe result. */
+ * legacy deprecation warnings. Acquisition waits for every probe result.
+ * comm_up calls it if the daemon did not. Only the first call counts. */
 void hb_takeover_start (HbTakeover *takeover, gint64 now_us, GPtrArray *actions);
 
-/* Membership events. */
+/* Membership events. comm_up: once per daemon life (later calls are ignored).
+ * peer_dead: the peer missed deadtime (or initdead) — takeover (mach_down).
+ * peer_restarted: a new generation of the peer was seen (it will send
+ * `starting`). partition_healed: a peer we declared dead is heard again with
+ * the same generation (split brain: both sides exchange holdings, one keeps
+ * each duplicated group). A `resource` from a peer believed dead counts as a
+ * heal too. */
 void hb_takeover_comm_up (HbTakeover *takeover, gint64 now_us, HbPeerState peer,
                           GPtrArray *actions);
 void hb_takeover_peer_dead (HbTakeover *takeover, gint64 now_us, GPtrArray *actions);

@@ -1175,7 +1175,6 @@ static void
 test_single_node (void)
 {
   static const TkGroupSpec groups[] = { { "solo", G1 } };
-  g_autoptr (HbConfig) unused = NULL;
   HbConfig config = { 0 };
   HbNodeConf node = { .name = (char *) "solo", .type = HB_NODE_NORMAL };
   HbNodeConf ping = { .name = (char *) "192.0.2.1", .type = HB_NODE_PING };
@@ -1199,7 +1198,6 @@ test_single_node (void)
   g_assert_cmpint (hb_takeover_group_state (t, G1), ==, HB_GROUP_STARTING);
   g_assert_true (hb_takeover_group_started (t, 0, G1, TRUE, NULL, actions, NULL));
   g_assert_cmpstr (hb_takeover_rscstatus (t), ==, "local");
-  (void) unused;
 }
 int
 main (int argc, char **argv)
