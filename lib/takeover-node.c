@@ -264,6 +264,16 @@ tk_recv_shutdone (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
 
 /* ---- split brain ---------------------------------------------------------------------- */
 
+/* Loud, and the same text on both nodes (keeper first). */
+void
+tk_log_split (HbTakeover *t, const char *key, const char *keeper, const char *loser)
+{
+  tk_log (t, HB_TAKEOVER_LOG_ERROR,
+          "Split brain: resource group %s is running on both %s and %s: %s keeps it, %s "
+          "stops it.",
+          key, keeper, loser, keeper, loser);
+}
+
 /* Both sides decide from the same facts (their holdings, exchanged in
  * `resource` after the heal, with takeover_keys), so they pick the same
  * keeper:
@@ -303,11 +313,7 @@ tk_resolve_duplicates (HbTakeover *t)
           continue;
         }
       keep = tk_local_keeps (t, g);
-      tk_log (t, HB_TAKEOVER_LOG_ERROR,
-              "Split brain: resource group %s is running on both %s and %s: %s keeps it, %s "
-              "stops it.",
-              g->key, keep ? t->local : t->peer, keep ? t->peer : t->local,
-              keep ? t->local : t->peer, keep ? t->peer : t->local);
+      tk_log_split (t, g->key, keep ? t->local : t->peer, keep ? t->peer : t->local);
       if (keep)
         {
           tk_emit_group (t, HB_TAKEOVER_RESEND_ARP, g->key);

@@ -199,6 +199,7 @@ void tk_partition_healed (HbTakeover *t);
 gboolean tk_recv_shutdone (HbTakeover *t, const HbTakeoverMsg *msg, GError **error);
 void tk_shutdown_if_needed (HbTakeover *t);
 void tk_resolve_duplicates (HbTakeover *t);
+void tk_log_split (HbTakeover *t, const char *key, const char *keeper, const char *loser);
 void tk_job_done_mach_down (HbTakeover *t, TkJob *job);
 void tk_job_done_shutdown (HbTakeover *t, TkJob *job);
 void tk_job_done_heal (HbTakeover *t, TkJob *job);

@@ -310,6 +310,20 @@ tk_update_peer_ping (HbTakeover *t, const char *ping)
   return before == 0 && reachable > 0;
 }
 
+/* What the peer holds, per group and as class bits, and its ping figure. */
+static void
+tk_update_peer (HbTakeover *t, const HbTakeoverMsg *msg, HbRsc n, gboolean full)
+{
+  t->peer_class = full ? n : (HbRsc) (t->peer_class | n);
+  tk_update_peer_groups (t, msg, n, full);
+  if (tk_update_peer_ping (t, hb_takeover_msg_get (msg, "ping"))
+      && t->auto_failback == HB_FAILBACK_ON)
+    {
+      t->needs_failback = TRUE; /* it can serve its own groups again */
+      tk_perform_failback (t);
+    }
+}
+
 /* The peer said "isstable=1" (HB3 process_resources, both blocks). */
 static void
 tk_peer_now_stable (HbTakeover *t)
@@ -380,14 +394,7 @@ tk_recv_resource (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
   t->peer_alive = TRUE;
   t->peer_heard = TRUE;
   tk_resource_state_step (t);
-  t->peer_class = full ? n : (HbRsc) (t->peer_class | n);
-  tk_update_peer_groups (t, msg, n, full);
-  if (tk_update_peer_ping (t, hb_takeover_msg_get (msg, "ping"))
-      && t->auto_failback == HB_FAILBACK_ON)
-    {
-      t->needs_failback = TRUE; /* it can serve its own groups again */
-      tk_perform_failback (t);
-    }
+  tk_update_peer (t, msg, n, full);
   tk_audit (t); /* what both sides claim, before we heal anything */
   if (t->heal_pending)
     {
@@ -492,10 +499,7 @@ tk_recv_ip_request (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
   if (t->heal_pending)
     {
       /* Legacy after a partition: the home node asked for its group back. */
-      tk_log (t, HB_TAKEOVER_LOG_ERROR,
-              "Split brain: resource group %s is running on both %s and %s: %s keeps it, %s "
-              "stops it.",
-              key, src, t->local, src, t->local);
+      tk_log_split (t, key, src, t->local);
     }
   /* We own it: give it up, then answer (the requester takes it then). */
   job = tk_job_new (TK_JOB_LEGACY_GIVE, HB_RSC_NONE, src);
@@ -557,11 +561,7 @@ tk_recv_ip_request_resp (HbTakeover *t, const HbTakeoverMsg *msg, GError **error
     {
       /* It ran there while it ran here (a healed partition): we keep it and
        * re-announce the address. */
-      tk_log (t, HB_TAKEOVER_LOG_ERROR,
-              "Split brain: resource group %s is running on both %s and %s: %s keeps it, %s "
-              "stops it.",
-              key, t->local, hb_takeover_msg_get (msg, "src"), t->local,
-              hb_takeover_msg_get (msg, "src"));
+      tk_log_split (t, key, t->local, hb_takeover_msg_get (msg, "src"));
       tk_emit_group (t, HB_TAKEOVER_RESEND_ARP, key);
     }
   job = tk_job_new (TK_JOB_LEGACY_TAKE, HB_RSC_LOCAL, NULL);

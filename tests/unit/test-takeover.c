@@ -546,24 +546,75 @@ test_home_returns (gconstpointer data)
 static void
 test_failback_delayed (void)
 {
-  g_autoptr (TkLab) lab = settled (HB_FAILBACK_ON, seed_groups, 1);
+  g_autoptr (TkLab) lab = lab_new (HB_FAILBACK_ON, two_groups, 2);
 
-  lab_kill (lab, N1);
-  g_hash_table_remove_all (lab->node[N1].actual);
-  lab_peer_dead (lab, N2);
-  lab_run (lab);
-  lab_clear (lab);
-  lab->node[N2].hold_agents = TRUE;
+  lab->node[N2].scripted = TRUE;
   lab_boot (lab, N1);
   lab_run (lab);
   lab_comm_up (lab, N1, HB_PEER_ALIVE);
+  lab_inject (lab, N1, "t=resource rsc_hold=local rtype=full isstable=1");
   lab_run (lab);
-  /* node2 is stable; make it busy with a standby of its own that waits on agents */
-  g_assert_cmpstr (lab_runner (lab, G1), ==, "node2");
-  lab->node[N2].hold_agents = FALSE;
+  lab->node[N1].hold_agents = TRUE;
+  lab_peer_dead (lab, N1);               /* G2 starting here, held */
+  lab_inject (lab, N1, "t=starting");    /* the home node is back */
+  lab_inject (lab, N1, "t=resource rsc_hold=none rtype=full isstable=1");
+  lab_expect (lab, N1, "log debug: Auto failback delayed.");
+  lab_expect_not (lab, N1, "send t=ask_resources rsc_hold=foreign info=me");
+  g_assert_cmpint (hb_takeover_next_deadline (lab->node[N1].t), ==, lab->now + 1000000);
+  while (lab_complete_op (lab, N1))
+    {
+    }
+  lab_advance (lab, 999);
+  lab_expect_not (lab, N1, "send t=ask_resources rsc_hold=foreign info=me");
+  lab_advance (lab, 1);
+  lab_expect (lab, N1, "send t=ask_resources rsc_hold=foreign info=me");
+}
+
+/* The peer dies during a standby exchange: cancelled, then a normal takeover. */
+static void
+test_standby_cancelled_by_death (void)
+{
+  g_autoptr (TkLab) lab = lab_new (HB_FAILBACK_OFF, two_groups, 2);
+  g_autoptr (GError) error = NULL;
+
+  lab->node[N2].scripted = TRUE;
+  lab_boot (lab, N1);
   lab_run (lab);
-  lab_advance (lab, 5000);
+  lab_comm_up (lab, N1, HB_PEER_ALIVE);
+  lab_inject (lab, N1, "t=resource rsc_hold=none rtype=full isstable=1");
+  lab_run (lab);
+  g_assert_true (lab_standby (lab, N1, "all", &error));
+  lab_peer_dead (lab, N1);
+  lab_run (lab);
+  lab_expect_seq (lab, N1, (const char *const[]){ "send t=ask_resources rsc_hold=all info=me",
+                                                  "log info: Cancelling pending standby operation",
+                                                  "log info: Dead node node2 gave up resources.",
+                                                  "log info: Resources being acquired from node2.",
+                                                  NULL });
+  lab_expect_not (lab, N1, "log WARN: No STONITH device configured.");
   g_assert_cmpstr (lab_runner (lab, G1), ==, "node1");
+  g_assert_cmpstr (lab_runner (lab, G2), ==, "node1");
+  g_assert_cmpint (hb_takeover_next_deadline (lab->node[N1].t), ==, G_MAXINT64);
+}
+
+/* Both leave at once: no takeover of a departing peer's groups. */
+static void
+test_shutdown_both (void)
+{
+  g_autoptr (TkLab) lab = settled (HB_FAILBACK_OFF, two_groups, 2);
+
+  lab->node[N1].hold_agents = TRUE;
+  lab_shutdown (lab, N1);
+  lab_shutdown (lab, N2);
+  lab_run (lab);
+  lab->node[N1].hold_agents = FALSE;
+  lab_run (lab);
+  lab_expect (lab, N1, "log info: Received shutdown notice from 'node2'.");
+  lab_expect (lab, N1, "log info: Resource takeover cancelled - shutdown in progress.");
+  lab_expect (lab, N1, "shutdown-complete");
+  lab_expect (lab, N2, "shutdown-complete");
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "none");
+  g_assert_cmpstr (lab_runner (lab, G2), ==, "none");
 }
 
 /* ---- split brain --------------------------------------------------------------------------- */
@@ -1292,6 +1343,8 @@ main (int argc, char **argv)
   g_test_add_func ("/takeover/hb_takeover/literal-failback-from-peer",
                    test_takeover_literal_failback_from_peer);
   g_test_add_func ("/takeover/home-returns/failback-delayed", test_failback_delayed);
+  g_test_add_func ("/takeover/standby/cancelled-by-death", test_standby_cancelled_by_death);
+  g_test_add_func ("/takeover/shutdown/both", test_shutdown_both);
   g_test_add_func ("/takeover/groups/parallel", test_parallel_groups);
   return g_test_run ();
 }
