@@ -86,26 +86,17 @@ tk_job_done_mach_down (HbTakeover *t, TkJob *job)
   tk_announce (t, "mach_down");
 }
 
+/* §3.6 for a peer that died (not one that left with shutdone). */
 void
-tk_peer_dead (HbTakeover *t)
+tk_peer_dead_takeover (HbTakeover *t)
 {
   gboolean need_stonith;
 
-  if (t->peer == NULL || t->peer_dead)
-    {
-      return;
-    }
-  t->peer_dead = TRUE;
-  t->peer_alive = FALSE;
-  t->peer_restarting = FALSE;
-  t->heal_pending = FALSE;
-  t->peer_ping_reachable = -1;
-  tk_standby_cancel (t);
   if (t->peer_left || t->shutting_down)
     {
       return; /* it gave everything up already / we are leaving too */
     }
-  /* §3.6: unless it told us it holds nothing, it may still run our groups. */
+  /* Unless it told us it holds nothing, it may still run our groups. */
   need_stonith = !t->peer_heard || !t->nice || t->peer_class != HB_RSC_NONE;
   if (need_stonith)
     {
@@ -117,6 +108,28 @@ tk_peer_dead (HbTakeover *t)
       tk_log (t, HB_TAKEOVER_LOG_INFO, "Dead node %s gave up resources.", t->peer);
     }
   tk_takeover_from_peer (t);
+}
+
+void
+tk_peer_dead (HbTakeover *t)
+{
+  if (t->peer == NULL || t->peer_dead)
+    {
+      return;
+    }
+  t->peer_dead = TRUE;
+  t->peer_alive = FALSE;
+  t->peer_restarting = FALSE;
+  t->heal_pending = FALSE;
+  t->self_restarting = FALSE; /* what we found running is ours to keep */
+  t->peer_ping_reachable = -1;
+  t->deferred_until = 0;
+  tk_standby_cancel (t);
+  if (!t->comm_is_up || t->probing)
+    {
+      return; /* comm up takes over once our own state is known */
+    }
+  tk_peer_dead_takeover (t);
 }
 
 void

@@ -195,6 +195,7 @@ void tk_job_done_failed_start (HbTakeover *t, TkJob *job);
 /* ---- takeover-node.c ----------------------------------------------------- */
 void tk_takeover_from_peer (HbTakeover *t);
 void tk_peer_dead (HbTakeover *t);
+void tk_peer_dead_takeover (HbTakeover *t);
 void tk_partition_healed (HbTakeover *t);
 gboolean tk_recv_shutdone (HbTakeover *t, const HbTakeoverMsg *msg, GError **error);
 void tk_shutdown_if_needed (HbTakeover *t);

@@ -44,6 +44,10 @@ tk_job_done_probe (HbTakeover *t, TkJob *job)
 void
 tk_startup_comm_up (HbTakeover *t, HbPeerState peer)
 {
+  if (peer == HB_PEER_ALIVE)
+    {
+      t->peer_dead = FALSE; /* more recent than a death seen while probing */
+    }
   t->peer_alive = peer == HB_PEER_ALIVE;
   if (t->peer == NULL)
     {
@@ -52,6 +56,10 @@ tk_startup_comm_up (HbTakeover *t, HbPeerState peer)
       t->foreign_done = TRUE;
       tk_req_our_resources (t, TRUE);
       return;
+    }
+  if (t->peer_dead)
+    {
+      t->self_restarting = FALSE; /* nobody to reconcile with */
     }
   if (t->self_restarting)
     {
@@ -74,9 +82,13 @@ tk_startup_comm_up (HbTakeover *t, HbPeerState peer)
       t->rstate = TK_R_STABLE;
       tk_req_our_resources (t, FALSE);
     }
-  if (peer == HB_PEER_DEAD)
+  if (peer == HB_PEER_DEAD && !t->peer_dead)
     {
       tk_peer_dead (t);
+    }
+  else if (t->peer_dead)
+    {
+      tk_peer_dead_takeover (t); /* declared dead while we were probing */
     }
 }
 
@@ -220,6 +232,7 @@ tk_recv_starting (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
     }
   t->other_stable = FALSE;
   t->peer_alive = TRUE;
+  t->peer_heard = TRUE;
   t->peer_dead = FALSE;
   t->peer_left = FALSE;
   t->peer_restarting = TRUE;
@@ -393,6 +406,11 @@ tk_recv_resource (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
     }
   t->peer_alive = TRUE;
   t->peer_heard = TRUE;
+  if (t->rstate == TK_R_INIT)
+    {
+      tk_update_peer (t, msg, n, full); /* remember; we act once comm is up */
+      return TRUE;
+    }
   tk_resource_state_step (t);
   tk_update_peer (t, msg, n, full);
   tk_audit (t); /* what both sides claim, before we heal anything */

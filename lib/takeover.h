@@ -32,6 +32,24 @@
  *   - a `dest` field (ip-request-resp) names the addressee; Heartbeat still
  *     broadcasts such messages, and so may the daemon.
  *
+ * Messages (fields in wire order after t; HEARTBEAT-REFERENCE §3.4-§3.8 and
+ * the 3.0.6 capture in shared/vectors/heartbeat-3.0.6):
+ *   starting                                        comm up (on/off)
+ *   resource rsc_hold=H rtype=full isstable=0|1 [info=I] [held_keys] [takeover_keys] [ping]
+ *            I: req_our_resources() | standby | shutdown | restart (ours)
+ *   resource rsc_hold=foreign info=mach_down        after a takeover (partial update)
+ *   ask_resources rsc_hold=X info=me|other|done     standby phases, X from the
+ *                                                   requester's point of view
+ *   hb_takeover rsc_hold=all|local|foreign          we send `failback` as `local`;
+ *                                                   a received `failback` = local
+ *   shutdone st=dead                                all groups released
+ *   ip-request ipaddr=KEY                           legacy: give me KEY
+ *   ip-request-resp dest=N ipaddr=KEY weown=yes|no ok=OK
+ * hb_takeover mapping on the receiving node (it runs hb_standby Y):
+ *   all->all, local->foreign, foreign->local, failback->foreign
+ *   (3.0.6 maps failback->all; "failback" means: the sender takes back the
+ *   groups whose home it is, i.e. we give up our foreign groups).
+ *
  * Usage sketch (heartbeat/ daemon):
  *
  *   g_autoptr (HbTakeover) t = hb_takeover_new (config, NULL);

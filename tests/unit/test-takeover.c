@@ -121,6 +121,32 @@ test_startup_peer_known_dead (void)
   lab_expect (lab, N1, "log info: Resources being acquired from node2.");
 }
 
+/* Membership declares the peer dead while our probes still run: the
+ * takeover waits for them, and a group found running is not restarted. */
+static void
+test_death_while_probing (void)
+{
+  g_autoptr (TkLab) lab = lab_new (HB_FAILBACK_OFF, two_groups, 2);
+
+  g_hash_table_add (lab->node[N1].actual, g_strdup (G2));
+  lab->node[N1].hold_agents = TRUE;
+  lab_boot (lab, N1);
+  lab_comm_up (lab, N1, HB_PEER_UNKNOWN);
+  lab_peer_dead (lab, N1);
+  lab_expect_not (lab, N1, "send t=starting");
+  lab_expect_not (lab, N1, "log info: Resources being acquired from node2.");
+  lab->node[N1].hold_agents = FALSE;
+  lab_run (lab);
+  lab_expect_seq (lab, N1, (const char *const[]){ "log WARN: Resource group " G2 " is already running at startup.",
+                                                  "send t=starting",
+                                                  "log info: Resources being acquired from node2.",
+                                                  "start " G1, NULL });
+  lab_expect_not (lab, N1, "start " G2);
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "node1");
+  g_assert_cmpstr (lab_runner (lab, G2), ==, "node1");
+  g_assert_cmpstr (hb_takeover_rscstatus (lab->node[N1].t), ==, "all");
+}
+
 /* Independent groups start in parallel; each one at a time. */
 static void
 test_parallel_groups (void)
@@ -1346,5 +1372,6 @@ main (int argc, char **argv)
   g_test_add_func ("/takeover/standby/cancelled-by-death", test_standby_cancelled_by_death);
   g_test_add_func ("/takeover/shutdown/both", test_shutdown_both);
   g_test_add_func ("/takeover/groups/parallel", test_parallel_groups);
+  g_test_add_func ("/takeover/death/while-probing", test_death_while_probing);
   return g_test_run ();
 }
