@@ -274,6 +274,10 @@ tk_job_done_sb_acquire (HbTakeover *t, TkJob *job)
 {
   tk_log (t, HB_TAKEOVER_LOG_INFO, "%s HA resource acquisition completed (standby).",
           hb_rsc_to_string (tk_mirror (job->rsc)));
+  if (t->sb != TK_SB_DONE)
+    {
+      return; /* cancelled meanwhile (the requester died) */
+    }
   tk_send_standby (t, TK_SB_DONE, job->rsc);
   tk_log (t, HB_TAKEOVER_LOG_INFO, "Standby resource acquisition done [%s].",
           hb_rsc_to_string (job->rsc));

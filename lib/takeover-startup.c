@@ -509,7 +509,8 @@ tk_recv_ip_request (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
     {
       return bad_message (error, "ip-request", "without ipaddr field");
     }
-  if (index < 0 || !tk_group_held (tk_group (t, (guint) index)) || t->shutting_down)
+  if (index < 0 || t->shutting_down
+      || !(tk_group_held (tk_group (t, (guint) index)) || tk_group_busy (tk_group (t, (guint) index))))
     {
       tk_send_ip_response (t, src, key, FALSE);
       return TRUE;
@@ -519,7 +520,8 @@ tk_recv_ip_request (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
       /* Legacy after a partition: the home node asked for its group back. */
       tk_log_split (t, key, src, t->local);
     }
-  /* We own it: give it up, then answer (the requester takes it then). */
+  /* We own it (or an operation on it runs): give it up, then answer once it
+   * is stopped — the requester starts it on our answer. */
   job = tk_job_new (TK_JOB_LEGACY_GIVE, HB_RSC_NONE, src);
   tk_job_add (job, (guint) index);
   tk_group_want (t, (guint) index, FALSE);

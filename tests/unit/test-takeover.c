@@ -1093,8 +1093,13 @@ test_one_op_per_group (void)
   g_assert_true (lab_complete_op (lab, N1));
   lab_expect (lab, N1, "stop " G1);
   lab_expect_not (lab, N1, "send t=ip-request-resp dest=node2 ipaddr=" G1 " weown=yes ok=OK");
+  /* asked again while it stops: still no answer until it is down */
+  lab_inject (lab, N1, "t=ip-request ipaddr=" G1);
+  lab_expect_not (lab, N1, "send t=ip-request-resp dest=node2 ipaddr=" G1 " weown=no ok=OK");
   g_assert_true (lab_complete_op (lab, N1));
-  lab_expect (lab, N1, "send t=ip-request-resp dest=node2 ipaddr=" G1 " weown=yes ok=OK");
+  g_assert_cmpuint (lab_count (lab, N1, "send t=ip-request-resp dest=node2 ipaddr=" G1
+                                        " weown=yes ok=OK"), ==, 2);
+  g_assert_cmpuint (lab_count (lab, N1, "stop " G1), ==, 1);
   g_assert_cmpstr (lab_runner (lab, G1), ==, "none");
 }
 
