@@ -53,6 +53,7 @@ typedef struct
   gboolean taken;        /* we took it from a dead peer since we last saw it */
   gboolean peer_taken;   /* the peer says it took it from us (takeover_keys) */
   gboolean found_running;/* the startup probe found it running */
+  guint start_failures;  /* failed starts here since the last good one */
 } TkGroup;
 
 typedef enum

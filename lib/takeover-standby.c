@@ -476,8 +476,18 @@ tk_perform_failback (HbTakeover *t)
 void
 tk_job_done_failed_start (HbTakeover *t, TkJob *job)
 {
-  if (tk_group (t, (guint) tk_group_index (t, job->arg))->state == HB_GROUP_UNSTOPPABLE)
+  const TkGroup *g = tk_group (t, (guint) tk_group_index (t, job->arg));
+
+  if (g->state == HB_GROUP_UNSTOPPABLE)
     {
+      return;
+    }
+  if (g->start_failures > 1)
+    {
+      /* It came back after failing here (the peer could not run it either):
+       * stop the ping-pong, leave it stopped for an operator. */
+      tk_log (t, HB_TAKEOVER_LOG_ERROR,
+              "Resource group %s failed to start again; leaving it stopped.", job->arg);
       return;
     }
   if (!t->nice || !t->peer_alive)

@@ -637,11 +637,13 @@ hb_takeover_group_started (HbTakeover *t, gint64 now_us, const char *key, gboole
   tk_begin (t, now_us, actions);
   if (ok)
     {
+      g->start_failures = 0;
       tk_group_set_state (t, g, HB_GROUP_RUNNING);
       tk_group_drive (t, g);
     }
   else
     {
+      g->start_failures++;
       tk_start_failed (t, g, failed_resource);
     }
   tk_end (t);

@@ -745,6 +745,29 @@ test_failed_start (void)
   g_assert_cmpint (hb_takeover_group_holder (lab->node[N1].t, G1), ==, HB_HOLDER_PEER);
 }
 
+/* Neither node can start it: handed over once, back once, then left stopped. */
+static void
+test_failed_start_everywhere (void)
+{
+  g_autoptr (TkLab) lab = lab_new (HB_FAILBACK_OFF, two_groups, 2);
+
+  g_hash_table_insert (lab->node[N1].fail_start, g_strdup (G1), g_strdup ("myop.sh"));
+  g_hash_table_insert (lab->node[N2].fail_start, g_strdup (G1), g_strdup ("myop.sh"));
+  lab_start_both (lab);
+  lab_advance (lab, 120000);
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "none");
+  g_assert_cmpstr (lab_runner (lab, G2), ==, "node2");
+  lab_expect (lab, N2, "log CRIT: Giving up resources due to failure of myop.sh");
+  g_assert_cmpuint (lab_count (lab, N1, "log ERROR: Resource group " G1
+                                        " failed to start again; leaving it stopped.")
+                      + lab_count (lab, N2, "log ERROR: Resource group " G1
+                                            " failed to start again; leaving it stopped."),
+                    ==, 1);
+  g_assert_cmpuint (lab_count (lab, N1, "start " G1) + lab_count (lab, N2, "start " G1), <=, 4);
+  g_assert_true (hb_takeover_is_stable (lab->node[N1].t));
+  g_assert_true (hb_takeover_is_stable (lab->node[N2].t));
+}
+
 /* Alone, a failed start has nowhere to go: stopped, logged. */
 static void
 test_failed_start_alone (void)
@@ -1358,6 +1381,7 @@ main (int argc, char **argv)
   g_test_add_func ("/takeover/single-node", test_single_node);
   g_test_add_func ("/takeover/failure/start", test_failed_start);
   g_test_add_func ("/takeover/failure/start-alone", test_failed_start_alone);
+  g_test_add_func ("/takeover/failure/start-everywhere", test_failed_start_everywhere);
   g_test_add_func ("/takeover/failure/stop", test_failed_stop);
   g_test_add_func ("/takeover/restart/both-keep", test_restart_both_keep);
   g_test_add_func ("/takeover/ipfail/both-blind", test_ipfail_both_blind);
