@@ -169,31 +169,40 @@ hb_takeover_takeover (HbTakeover *t, gint64 now_us, const char *what, GPtrArray 
   return ok;
 }
 
+/* rc.d/hb_takeover: the requester wants X, we give up the mirror image. A
+ * literal `failback` (from a 3.0.6 hb_takeover) means its own groups; 3.0.6
+ * itself maps it (and anything unknown) to `all` (§8 item 12). */
+static const struct
+{
+  const char *wanted;
+  HbRsc give_up;
+} takeover_map[] = {
+  { "all", HB_RSC_ALL },          { "none", HB_RSC_ALL },
+  { "local", HB_RSC_FOREIGN },    { "failback", HB_RSC_FOREIGN },
+  { "foreign", HB_RSC_LOCAL },
+};
+
 gboolean
 tk_recv_hb_takeover (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
 {
   const char *what = hb_takeover_msg_get (msg, "rsc_hold");
-  HbRsc rsc;
+  HbRsc rsc = HB_RSC_ALL; /* no value: hb_standby without argument */
+  gboolean known = what == NULL;
 
-  if (what != NULL && !hb_rsc_from_string (what, &rsc) && g_strcmp0 (what, "failback") != 0)
+  for (guint i = 0; what != NULL && i < G_N_ELEMENTS (takeover_map); i++)
+    {
+      if (g_strcmp0 (what, takeover_map[i].wanted) == 0)
+        {
+          rsc = takeover_map[i].give_up;
+          known = TRUE;
+        }
+    }
+  if (!known)
     {
       g_set_error (error, HB_TAKEOVER_ERROR, HB_TAKEOVER_ERROR_BAD_MESSAGE,
-                   "hb_takeover message with bad rsc_hold value");
+                   "hb_takeover message from %s with bad rsc_hold value",
+                   hb_takeover_msg_get (msg, "src"));
       return FALSE;
-    }
-  /* The requester wants X: we give up the mirror image. A literal
-   * `failback` (from a 3.0.6 hb_takeover) means its own groups. */
-  if (what == NULL || g_strcmp0 (what, "all") == 0 || g_strcmp0 (what, "none") == 0)
-    {
-      rsc = HB_RSC_ALL;
-    }
-  else if (g_strcmp0 (what, "foreign") == 0)
-    {
-      rsc = HB_RSC_LOCAL;
-    }
-  else
-    {
-      rsc = HB_RSC_FOREIGN; /* local, failback */
     }
   if (!t->nice)
     {

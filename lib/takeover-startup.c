@@ -6,11 +6,12 @@
 
 #include <string.h>
 
+/* "resource message from node2 without rsc_hold field" */
 static gboolean
-bad_message (GError **error, const char *type, const char *problem)
+bad_message (GError **error, const HbTakeoverMsg *msg, const char *problem)
 {
-  g_set_error (error, HB_TAKEOVER_ERROR, HB_TAKEOVER_ERROR_BAD_MESSAGE, "%s message %s", type,
-               problem);
+  g_set_error (error, HB_TAKEOVER_ERROR, HB_TAKEOVER_ERROR_BAD_MESSAGE, "%s message from %s %s",
+               msg->type, hb_takeover_msg_get (msg, "src"), problem);
   return FALSE;
 }
 
@@ -389,11 +390,11 @@ tk_recv_resource (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
 
   if (hold == NULL)
     {
-      return bad_message (error, "resource", "without rsc_hold field");
+      return bad_message (error, msg, "without rsc_hold field");
     }
   if (!hb_rsc_from_string (hold, &n))
     {
-      return bad_message (error, "resource", "with bad rsc_hold value");
+      return bad_message (error, msg, "with bad rsc_hold value");
     }
   if (!t->nice)
     {
@@ -507,7 +508,7 @@ tk_recv_ip_request (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
 
   if (key == NULL || *key == '\0')
     {
-      return bad_message (error, "ip-request", "without ipaddr field");
+      return bad_message (error, msg, "without ipaddr field");
     }
   if (index < 0 || t->shutting_down
       || !(tk_group_held (tk_group (t, (guint) index)) || tk_group_busy (tk_group (t, (guint) index))))
@@ -553,7 +554,7 @@ tk_recv_ip_request_resp (HbTakeover *t, const HbTakeoverMsg *msg, GError **error
 
   if (key == NULL || *key == '\0')
     {
-      return bad_message (error, "ip-request-resp", "without ipaddr field");
+      return bad_message (error, msg, "without ipaddr field");
     }
   if (dest == NULL || g_ascii_strcasecmp (dest, t->local) != 0)
     {
