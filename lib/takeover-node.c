@@ -17,11 +17,28 @@ tk_forget_peer_holdings (HbTakeover *t)
 
 /* ---- death ------------------------------------------------------------------------ */
 
+/* mach_down: start every group whose home is the peer. */
+static void
+tk_mach_down (HbTakeover *t)
+{
+  TkJob *job = tk_job_new (TK_JOB_MACH_DOWN, HB_RSC_FOREIGN, t->peer);
+
+  for (guint i = 0; i < t->groups->len; i++)
+    {
+      if (!tk_group (t, i)->ours)
+        {
+          tk_log (t, HB_TAKEOVER_LOG_INFO, "Taking over resource group %s", tk_group (t, i)->key);
+          tk_job_add (job, i);
+          tk_group_want (t, i, TRUE);
+        }
+    }
+  tk_job_submit (t, job);
+}
+
 void
 tk_takeover_from_peer (HbTakeover *t)
 {
   g_autofree gboolean *had = NULL;
-  TkJob *job;
 
   if (t->shutting_down)
     {
@@ -40,21 +57,12 @@ tk_takeover_from_peer (HbTakeover *t)
     {
       t->needs_failback = TRUE;
     }
-  job = tk_job_new (TK_JOB_MACH_DOWN, HB_RSC_FOREIGN, t->peer);
   had = g_new0 (gboolean, t->groups->len + 1);
   for (guint i = 0; i < t->groups->len; i++)
     {
-      TkGroup *g = tk_group (t, i);
-
-      had[i] = tk_group_held (g);
-      if (!g->ours)
-        {
-          tk_log (t, HB_TAKEOVER_LOG_INFO, "Taking over resource group %s", g->key);
-          tk_job_add (job, i);
-          tk_group_want (t, i, TRUE);
-        }
+      had[i] = tk_group_held (tk_group (t, i));
     }
-  tk_job_submit (t, job);
+  tk_mach_down (t);
   tk_req_our_resources (t, TRUE);
   /* For the split brain rule: what we start now, the peer may still run. */
   for (guint i = 0; i < t->groups->len; i++)

@@ -300,56 +300,85 @@ tk_job_done_sb_acquire (HbTakeover *t, TkJob *job)
   tk_send_resources_held (t, TRUE, NULL);
 }
 
+/* One handler per protocol phase (HB3 ask_for_resources' switch). */
+static void
+tk_phase_not (HbTakeover *t, const char *from, HbRsc rsc)
+{
+  t->other_stable = FALSE;
+  tk_log (t, HB_TAKEOVER_LOG_INFO, "%s wants to go standby [%s]", from, hb_rsc_to_string (rsc));
+  t->sb = TK_SB_OTHER;
+  t->sb_rsc = rsc;
+  tk_send_standby (t, TK_SB_OTHER, rsc);
+  t->sb_deadline = t->now + t->standby_us;
+}
+
+static void
+tk_phase_me (HbTakeover *t, const char *from, HbRsc rsc)
+{
+  t->sb_rsc = rsc;
+  t->sb_deadline = t->now + t->standby_us;
+  tk_log (t, HB_TAKEOVER_LOG_INFO, "standby: %s can take our %s resources", from,
+          hb_rsc_to_string (rsc));
+  tk_go_standby_me (t, rsc);
+}
+
+static void
+tk_phase_other (HbTakeover *t, const char *from, HbRsc rsc)
+{
+  tk_log (t, HB_TAKEOVER_LOG_INFO, "standby: acquire [%s] resources from %s",
+          hb_rsc_to_string (rsc), from);
+  tk_go_standby_other (t, rsc);
+}
+
+static void
+tk_phase_done (HbTakeover *t, const char *from, HbRsc rsc)
+{
+  (void) from;
+  tk_log (t, HB_TAKEOVER_LOG_INFO, "Other node completed standby takeover of %s resources.",
+          hb_rsc_to_string (rsc));
+  t->sb = TK_SB_NOT;
+  t->sb_deadline = 0;
+  tk_send_resources_held (t, TRUE, NULL);
+}
+
+/* In phase P a peer message with info=EXPECTED moves the exchange on. */
+static const struct
+{
+  const char *expected;
+  void (*step) (HbTakeover *t, const char *from, HbRsc rsc);
+} phases[] = {
+  [TK_SB_NOT] = { "me", tk_phase_not },
+  [TK_SB_ME] = { "other", tk_phase_me },
+  [TK_SB_OTHER] = { "done", tk_phase_other },
+  [TK_SB_DONE] = { "done", tk_phase_done },
+};
+
 static gboolean
 tk_standby_step (HbTakeover *t, const char *info, const char *from, HbRsc rsc)
 {
-  switch (t->sb)
+  if (g_strcmp0 (info, phases[t->sb].expected) != 0)
     {
-    case TK_SB_NOT:
-      if (g_strcmp0 (info, "me") != 0)
-        {
-          return FALSE;
-        }
-      t->other_stable = FALSE;
-      tk_log (t, HB_TAKEOVER_LOG_INFO, "%s wants to go standby [%s]", from, hb_rsc_to_string (rsc));
-      t->sb = TK_SB_OTHER;
-      t->sb_rsc = rsc;
-      tk_send_standby (t, TK_SB_OTHER, rsc);
-      t->sb_deadline = t->now + t->standby_us;
-      return TRUE;
-    case TK_SB_ME:
-      if (g_strcmp0 (info, "other") != 0)
-        {
-          return FALSE;
-        }
-      t->sb_rsc = rsc;
-      t->sb_deadline = t->now + t->standby_us;
-      tk_log (t, HB_TAKEOVER_LOG_INFO, "standby: %s can take our %s resources", from,
-              hb_rsc_to_string (rsc));
-      tk_go_standby_me (t, rsc);
-      return TRUE;
-    case TK_SB_OTHER:
-      if (g_strcmp0 (info, "done") != 0)
-        {
-          return FALSE;
-        }
-      tk_log (t, HB_TAKEOVER_LOG_INFO, "standby: acquire [%s] resources from %s",
-              hb_rsc_to_string (rsc), from);
-      tk_go_standby_other (t, rsc);
-      return TRUE;
-    case TK_SB_DONE:
-    default:
-      if (g_strcmp0 (info, "done") != 0)
-        {
-          return FALSE;
-        }
-      tk_log (t, HB_TAKEOVER_LOG_INFO, "Other node completed standby takeover of %s resources.",
-              hb_rsc_to_string (rsc));
-      t->sb = TK_SB_NOT;
-      t->sb_deadline = 0;
-      tk_send_resources_held (t, TRUE, NULL);
-      return TRUE;
+      return FALSE;
     }
+  phases[t->sb].step (t, from, rsc);
+  return TRUE;
+}
+
+/* Heartbeat ignores a `me` that arrives while our own groups are moving (and
+ * the requester times out after 10 s); we answer when they are done. */
+static gboolean
+tk_standby_defer (HbTakeover *t, const char *info, const char *from, HbRsc rsc)
+{
+  if (t->sb != TK_SB_NOT || g_strcmp0 (info, "me") != 0 || !t->other_stable
+      || t->rstate != TK_R_STABLE || tk_locally_stable (t) || t->shutting_down)
+    {
+      return FALSE;
+    }
+  tk_log (t, HB_TAKEOVER_LOG_INFO,
+          "standby message [me] from %s deferred until local resources are stable.", from);
+  t->deferred_rsc = rsc;
+  t->deferred_until = t->now + t->standby_reply_us;
+  return TRUE;
 }
 
 gboolean
@@ -376,18 +405,7 @@ tk_recv_ask_resources (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
     {
       return TRUE; /* standby message ignored during shutdown */
     }
-  if (t->sb == TK_SB_NOT && g_strcmp0 (info, "me") == 0 && t->other_stable
-      && t->rstate == TK_R_STABLE && !tk_locally_stable (t) && !t->shutting_down)
-    {
-      /* Heartbeat ignores it (and the requester times out after 10 s); we
-       * answer as soon as our own group operations finish. */
-      tk_log (t, HB_TAKEOVER_LOG_INFO,
-              "standby message [me] from %s deferred until local resources are stable.", from);
-      t->deferred_rsc = rsc;
-      t->deferred_until = t->now + t->standby_reply_us;
-      return TRUE;
-    }
-  if (!tk_standby_acceptable (t, info, from))
+  if (tk_standby_defer (t, info, from, rsc) || !tk_standby_acceptable (t, info, from))
     {
       return TRUE;
     }

@@ -366,6 +366,25 @@ tk_peer_now_stable (HbTakeover *t)
     }
 }
 
+/* isstable: absent in mach_down's message (no change), "1" or anything else. */
+static void
+tk_peer_stability (HbTakeover *t, const char *stable)
+{
+  if (stable != NULL && g_strcmp0 (stable, "1") == 0)
+    {
+      t->peer_restarting = FALSE;
+      tk_peer_now_stable (t);
+    }
+  else if (stable != NULL)
+    {
+      t->other_stable = FALSE;
+    }
+  if (t->rstate == TK_R_RSCRCVD && t->rscrcvd_deadline == 0)
+    {
+      t->rscrcvd_deadline = t->now + t->request_delay_us; /* RQSTDELAY */
+    }
+}
+
 static void
 tk_resource_state_step (HbTakeover *t)
 {
@@ -419,19 +438,7 @@ tk_recv_resource (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
     {
       tk_resolve_duplicates (t);
     }
-  if (stable != NULL && g_strcmp0 (stable, "1") == 0)
-    {
-      t->peer_restarting = FALSE;
-      tk_peer_now_stable (t);
-    }
-  else if (stable != NULL)
-    {
-      t->other_stable = FALSE;
-    }
-  if (t->rstate == TK_R_RSCRCVD && t->rscrcvd_deadline == 0)
-    {
-      t->rscrcvd_deadline = t->now + t->request_delay_us;
-    }
+  tk_peer_stability (t, stable);
   tk_ipfail_check (t);
   return TRUE;
 }
@@ -542,6 +549,8 @@ tk_job_done_legacy_give (HbTakeover *t, TkJob *job)
   tk_send_ip_response (t, job->arg, g->key, TRUE);
 }
 
+static void tk_legacy_take (HbTakeover *t, guint index);
+
 gboolean
 tk_recv_ip_request_resp (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
 {
@@ -550,7 +559,6 @@ tk_recv_ip_request_resp (HbTakeover *t, const HbTakeoverMsg *msg, GError **error
   const char *ok = hb_takeover_msg_get (msg, "ok");
   const char *weown = hb_takeover_msg_get (msg, "weown");
   gint index;
-  TkJob *job;
 
   if (key == NULL || *key == '\0')
     {
@@ -580,16 +588,24 @@ tk_recv_ip_request_resp (HbTakeover *t, const HbTakeoverMsg *msg, GError **error
     }
   if (g_strcmp0 (weown, "yes") == 0 && tk_group_held (tk_group (t, (guint) index)))
     {
-      /* It ran there while it ran here (a healed partition): we keep it and
-       * re-announce the address. */
+      /* It ran there while it ran here (a healed partition, a restart): we
+       * keep it and re-announce the address. */
       tk_log_split (t, key, t->local, hb_takeover_msg_get (msg, "src"));
       tk_emit_group (t, HB_TAKEOVER_RESEND_ARP, key);
     }
-  job = tk_job_new (TK_JOB_LEGACY_TAKE, HB_RSC_LOCAL, NULL);
-  tk_job_add (job, (guint) index);
-  tk_group_want (t, (guint) index, TRUE);
-  tk_job_submit (t, job);
+  tk_legacy_take (t, (guint) index);
   return TRUE;
+}
+
+static void
+tk_legacy_take (HbTakeover *t, guint index)
+{
+  TkJob *job;
+
+  job = tk_job_new (TK_JOB_LEGACY_TAKE, HB_RSC_LOCAL, NULL);
+  tk_job_add (job, index);
+  tk_group_want (t, index, TRUE);
+  tk_job_submit (t, job);
 }
 
 void
