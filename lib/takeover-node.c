@@ -1,0 +1,402 @@
+/* systole: the peer comes and goes — death (mach_down), graceful shutdown on
+ * both sides (shutdone), restart and partition heal (split brain).
+ * HEARTBEAT-REFERENCE §3.6, §3.7, §8 item 1 (HB3 hb_rsc_recover_dead_resources,
+ * takeover_from_node, hb_giveup_resources, HBDoMsg_T_SHUTDONE; mach_down.in). */
+#include "takeover-private.h"
+
+static void
+tk_forget_peer_holdings (HbTakeover *t)
+{
+  t->peer_class = HB_RSC_NONE;
+  for (guint i = 0; i < t->groups->len; i++)
+    {
+      tk_group (t, i)->peer_holds = FALSE;
+      tk_group (t, i)->peer_taken = FALSE;
+    }
+}
+
+/* ---- death ------------------------------------------------------------------------ */
+
+/* mach_down: start every group whose home is the peer. */
+static void
+tk_mach_down (HbTakeover *t)
+{
+  TkJob *job = tk_job_new (TK_JOB_MACH_DOWN, HB_RSC_FOREIGN, t->peer);
+
+  for (guint i = 0; i < t->groups->len; i++)
+    {
+      if (!tk_group (t, i)->ours)
+        {
+          tk_log (t, HB_TAKEOVER_LOG_INFO, "Taking over resource group %s", tk_group (t, i)->key);
+          tk_job_add (job, i);
+          tk_group_want (t, i, TRUE);
+        }
+    }
+  tk_job_submit (t, job);
+}
+
+void
+tk_takeover_from_peer (HbTakeover *t)
+{
+  g_autofree gboolean *had = NULL;
+
+  if (t->shutting_down)
+    {
+      tk_log (t, HB_TAKEOVER_LOG_INFO, "Resource takeover cancelled - shutdown in progress.");
+      return;
+    }
+  tk_log (t, HB_TAKEOVER_LOG_INFO, "Resources being acquired from %s.", t->peer);
+  tk_forget_peer_holdings (t);
+  t->other_stable = TRUE; /* not going anywhere */
+  if (t->rstate != TK_R_SHUTDOWN && t->rstate != TK_R_INIT)
+    {
+      t->rstate = TK_R_STABLE; /* nobody left to wait for */
+      t->rscrcvd_deadline = 0;
+    }
+  if (t->auto_failback == HB_FAILBACK_ON)
+    {
+      t->needs_failback = TRUE;
+    }
+  had = g_new0 (gboolean, t->groups->len + 1);
+  for (guint i = 0; i < t->groups->len; i++)
+    {
+      had[i] = tk_group_held (tk_group (t, i));
+    }
+  tk_mach_down (t);
+  tk_req_our_resources (t, TRUE);
+  /* For the split brain rule: what we start now, the peer may still run. */
+  for (guint i = 0; i < t->groups->len; i++)
+    {
+      TkGroup *g = tk_group (t, i);
+
+      g->taken = g->taken || (g->want && !had[i]);
+    }
+}
+
+void
+tk_job_done_mach_down (HbTakeover *t, TkJob *job)
+{
+  tk_log (t, HB_TAKEOVER_LOG_INFO, "mach_down takeover complete for node %s.", job->arg);
+  if (!t->nice)
+    {
+      return;
+    }
+  /* Exactly what mach_down posts: no rtype (a partial update), no isstable. */
+  {
+    HbTakeoverMsg *msg = hb_takeover_msg_new ("resource");
+
+    hb_takeover_msg_add (msg, "rsc_hold", "foreign");
+    hb_takeover_msg_add (msg, "info", "mach_down");
+    tk_send (t, msg);
+  }
+  tk_log (t, HB_TAKEOVER_LOG_INFO, "mach_down takeover complete.");
+  t->foreign_done = TRUE;
+  tk_announce (t, "mach_down");
+}
+
+/* §3.6 for a peer that died (not one that left with shutdone). */
+void
+tk_peer_dead_takeover (HbTakeover *t)
+{
+  gboolean need_stonith;
+
+  if (t->peer_left || t->shutting_down)
+    {
+      return; /* it gave everything up already / we are leaving too */
+    }
+  /* Unless it told us it holds nothing, it may still run our groups. */
+  need_stonith = !t->peer_heard || !t->nice || t->peer_class != HB_RSC_NONE;
+  if (need_stonith)
+    {
+      tk_log (t, HB_TAKEOVER_LOG_WARN, "No STONITH device configured.");
+      tk_log (t, HB_TAKEOVER_LOG_WARN, "Shared disks are not protected.");
+    }
+  else
+    {
+      tk_log (t, HB_TAKEOVER_LOG_INFO, "Dead node %s gave up resources.", t->peer);
+    }
+  tk_takeover_from_peer (t);
+}
+
+void
+tk_peer_dead (HbTakeover *t)
+{
+  if (t->peer == NULL || t->peer_dead)
+    {
+      return;
+    }
+  t->peer_dead = TRUE;
+  t->peer_alive = FALSE;
+  t->peer_restarting = FALSE;
+  t->heal_pending = FALSE;
+  t->self_restarting = FALSE; /* what we found running is ours to keep */
+  t->peer_ping_reachable = -1;
+  t->deferred_until = 0;
+  tk_standby_cancel (t);
+  if (!t->comm_is_up || t->probing)
+    {
+      return; /* comm up takes over once our own state is known */
+    }
+  tk_peer_dead_takeover (t);
+}
+
+void
+hb_takeover_peer_dead (HbTakeover *t, gint64 now_us, GPtrArray *actions)
+{
+  tk_begin (t, now_us, actions);
+  tk_peer_dead (t);
+  tk_end (t);
+}
+
+void
+hb_takeover_peer_restarted (HbTakeover *t, gint64 now_us, GPtrArray *actions)
+{
+  tk_begin (t, now_us, actions);
+  /* A new generation: it lost its state and will send `starting`. */
+  tk_forget_peer_holdings (t);
+  t->peer_dead = FALSE;
+  t->peer_left = FALSE;
+  t->peer_alive = TRUE;
+  t->peer_heard = FALSE;
+  t->other_stable = FALSE;
+  t->heal_pending = FALSE;
+  tk_end (t);
+}
+
+/* ---- shutdown ------------------------------------------------------------------------ */
+
+static gboolean
+tk_can_give_up (const HbTakeover *t)
+{
+  return t->jobs->len == 0 && !tk_any_busy (t) && t->sb == TK_SB_NOT;
+}
+
+/* hb_giveup_resources: every group of the file, owned or not, right to left. */
+static void
+tk_giveup (HbTakeover *t)
+{
+  TkJob *job = tk_job_new (TK_JOB_SHUTDOWN, HB_RSC_ALL, NULL);
+
+  t->shutting_down = TRUE;
+  t->rstate = TK_R_SHUTDOWN;
+  t->rscrcvd_deadline = t->failback_at = t->handoff_at = t->sb_deadline = 0;
+  for (guint i = 0; i < t->groups->len; i++)
+    {
+      TkGroup *g = tk_group (t, i);
+
+      g->want = g->state == HB_GROUP_UNSTOPPABLE;
+      if (g->state == HB_GROUP_RUNNING || g->state == HB_GROUP_STOPPED)
+        {
+          tk_group_set_state (t, g, HB_GROUP_STOPPING); /* STOP emitted below */
+        }
+    }
+  tk_send_resources_held (t, FALSE, "shutdown");
+  tk_log (t, HB_TAKEOVER_LOG_INFO, "Giving up all HA resources.");
+  for (guint i = t->groups->len; i-- > 0;)
+    {
+      TkGroup *g = tk_group (t, i);
+
+      tk_job_add (job, i);
+      if (g->state == HB_GROUP_STOPPING)
+        {
+          tk_emit_group (t, HB_TAKEOVER_STOP_GROUP, g->key);
+        }
+    }
+  g_ptr_array_add (t->jobs, job);
+}
+
+void
+tk_shutdown_if_needed (HbTakeover *t)
+{
+  if (t->needs_shutdown && tk_can_give_up (t))
+    {
+      t->needs_shutdown = FALSE;
+      tk_giveup (t);
+    }
+}
+
+void
+hb_takeover_shutdown (HbTakeover *t, gint64 now_us, GPtrArray *actions)
+{
+  tk_begin (t, now_us, actions);
+  if (t->shutting_down)
+    {
+      tk_log (t, HB_TAKEOVER_LOG_INFO, "Heartbeat shutdown already underway.");
+    }
+  else if (!tk_can_give_up (t))
+    {
+      if (!t->needs_shutdown)
+        {
+          tk_log (t, HB_TAKEOVER_LOG_WARN,
+                  "Shutdown delayed until current resource activity finishes.");
+          t->needs_shutdown = TRUE;
+        }
+    }
+  else
+    {
+      tk_giveup (t);
+    }
+  tk_end (t);
+}
+
+void
+tk_job_done_shutdown (HbTakeover *t, TkJob *job)
+{
+  (void) job;
+  for (guint i = 0; i < t->groups->len; i++)
+    {
+      if (tk_group (t, i)->state == HB_GROUP_UNSTOPPABLE)
+        {
+          return; /* no shutdone: the peer must not start it; self-fence pending */
+        }
+    }
+  tk_log (t, HB_TAKEOVER_LOG_INFO, "All HA resources relinquished.");
+  {
+    HbTakeoverMsg *msg = hb_takeover_msg_new ("shutdone");
+
+    hb_takeover_msg_add (msg, "st", "dead");
+    tk_send (t, msg);
+  }
+  tk_emit_group (t, HB_TAKEOVER_SHUTDOWN_COMPLETE, NULL);
+}
+
+gboolean
+tk_recv_shutdone (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
+{
+  HbRsc before = tk_holdings (t);
+
+  (void) error;
+  t->peer_left = TRUE;
+  t->peer_heard = TRUE;
+  tk_forget_peer_holdings (t);
+  t->other_stable = TRUE;
+  tk_log (t, HB_TAKEOVER_LOG_INFO, "Received shutdown notice from '%s'.",
+          hb_takeover_msg_get (msg, "src"));
+  tk_standby_cancel (t);
+  tk_takeover_from_peer (t);
+  if (t->nice && before != HB_RSC_ALL && !t->shutting_down)
+    {
+      /* §3.7: and acquire the complement at once (HB3 go_standby(OTHER, ...));
+       * its ask_resources `done` is what a 3.0.6 peer sends here too. */
+      tk_go_standby_other (t, HB_RSC_ALL);
+    }
+  return TRUE;
+}
+
+/* ---- split brain ---------------------------------------------------------------------- */
+
+/* Loud, and the same text on both nodes (keeper first). */
+void
+tk_log_split (HbTakeover *t, const char *key, const char *keeper, const char *loser)
+{
+  tk_log (t, HB_TAKEOVER_LOG_ERROR,
+          "Split brain: resource group %s is running on both %s and %s: %s keeps it, %s "
+          "stops it.",
+          key, keeper, loser, keeper, loser);
+}
+
+/* Both sides decide from the same facts (their holdings, exchanged in
+ * `resource` after the heal, with takeover_keys), so they pick the same
+ * keeper:
+ *   1. a node that restarted (found the group running at startup) yields to
+ *      one that did not;
+ *   2. auto_failback on: the home node keeps it;
+ *   3. otherwise the node that held it before the partition keeps it: the one
+ *      that did NOT take it over from a "dead" peer; if both or neither took
+ *      it over, the home node. */
+static gboolean
+tk_local_keeps (const HbTakeover *t, const TkGroup *g)
+{
+  if (t->self_restarting != t->peer_restarting)
+    {
+      return t->peer_restarting;
+    }
+  if (t->auto_failback != HB_FAILBACK_ON && g->taken != g->peer_taken)
+    {
+      return !g->taken;
+    }
+  return g->ours;
+}
+
+void
+tk_resolve_duplicates (HbTakeover *t)
+{
+  TkJob *job = tk_job_new (TK_JOB_HEAL, HB_RSC_NONE, NULL);
+
+  t->heal_pending = FALSE;
+  for (guint i = 0; i < t->groups->len; i++)
+    {
+      TkGroup *g = tk_group (t, i);
+      gboolean keep;
+
+      if (!tk_group_held (g) || !g->peer_holds || g->state == HB_GROUP_UNSTOPPABLE)
+        {
+          continue;
+        }
+      keep = tk_local_keeps (t, g);
+      tk_log_split (t, g->key, keep ? t->local : t->peer, keep ? t->peer : t->local);
+      if (keep)
+        {
+          tk_emit_group (t, HB_TAKEOVER_RESEND_ARP, g->key);
+        }
+      else
+        {
+          tk_job_add (job, i);
+          tk_group_want (t, i, FALSE);
+        }
+    }
+  for (guint i = 0; i < t->groups->len; i++)
+    {
+      tk_group (t, i)->taken = FALSE;
+    }
+  t->self_restarting = FALSE;
+  tk_job_submit (t, job);
+}
+
+void
+tk_job_done_heal (HbTakeover *t, TkJob *job)
+{
+  if (job->members->len > 0)
+    {
+      tk_send_resources_held (t, t->rstate == TK_R_STABLE, NULL);
+    }
+}
+
+void
+tk_partition_healed (HbTakeover *t)
+{
+  t->peer_dead = FALSE;
+  t->peer_left = FALSE;
+  t->peer_alive = TRUE;
+  t->heal_pending = TRUE;
+  if (t->nice)
+    {
+      tk_send_resources_held (t, tk_is_stable (t), NULL);
+      return;
+    }
+  /* Legacy has no holdings exchange: the home node asks for its groups again
+   * (ip-request), the other node gives its copy up (legacy = failback). */
+  for (guint i = 0; i < t->groups->len; i++)
+    {
+      TkGroup *g = tk_group (t, i);
+
+      if (g->ours && tk_group_held (g))
+        {
+          HbTakeoverMsg *msg = hb_takeover_msg_new ("ip-request");
+
+          hb_takeover_msg_add (msg, "ipaddr", g->key);
+          tk_send (t, msg);
+        }
+    }
+}
+
+void
+hb_takeover_partition_healed (HbTakeover *t, gint64 now_us, GPtrArray *actions)
+{
+  tk_begin (t, now_us, actions);
+  if (t->peer != NULL)
+    {
+      tk_partition_healed (t);
+    }
+  tk_end (t);
+}
