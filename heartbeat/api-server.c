@@ -343,10 +343,18 @@ do_hold_request (HoldFunc func, HbApiServer *server, const char *arg, GString *r
   return add_value (rows, message != NULL ? message : "", error);
 }
 
+/* hb_standby treats "failback" as "foreign" (HEARTBEAT-REFERENCE §3.8), so
+ * the daemon's standby callback never sees HB_API_HOLD_FAILBACK. */
 static gboolean
 do_standby (HbApiServer *server, const HbApiRequest *request, GString *rows, GError **error)
 {
-  return do_hold_request (server->handler->standby, server, request->args[0], rows, error);
+  const char *arg = request->args[0];
+
+  if (strcmp (arg, hb_api_hold_to_string (HB_API_HOLD_FAILBACK)) == 0)
+    {
+      arg = hb_api_hold_to_string (HB_API_HOLD_FOREIGN);
+    }
+  return do_hold_request (server->handler->standby, server, arg, rows, error);
 }
 
 static gboolean

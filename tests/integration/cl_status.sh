@@ -105,7 +105,8 @@ expect "--rundir overrides HA_RUNDIR" 1 "Heartbeat is stopped on this machine." 
 # ---- hb_standby / hb_takeover
 expect "hb_standby" 0 "Going standby [all]." "$STANDBY"
 expect "hb_standby foreign" 0 "Going standby [foreign]." "$STANDBY" foreign
-expect "hb_standby failback" 0 "Going standby [failback]." "$STANDBY" failback
+expect "hb_standby failback means foreign" 0 "Going standby [foreign]." "$STANDBY" failback
+expect "hb_takeover failback is passed on" 0 "Takeover requested [failback]." "$TAKEOVER" failback
 expect "hb_standby bad argument exits 1" 1 "" "$STANDBY" everything
 stderr_has "usage: hb_standby"
 expect "hb_takeover local" 0 "Takeover requested [local]." "$TAKEOVER" local

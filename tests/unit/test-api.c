@@ -473,7 +473,7 @@ static const RscCase rsc_cases[] = {
   { TOOL_HB_STANDBY, "all", "Going standby [all].\n", 0, NULL, HB_API_HOLD_ALL },
   { TOOL_HB_STANDBY, "local", "Going standby [local].\n", 0, NULL, HB_API_HOLD_LOCAL },
   { TOOL_HB_STANDBY, "foreign", "Going standby [foreign].\n", 0, NULL, HB_API_HOLD_FOREIGN },
-  { TOOL_HB_STANDBY, "failback", "Going standby [failback].\n", 0, NULL, HB_API_HOLD_FAILBACK },
+  { TOOL_HB_STANDBY, "failback", "Going standby [foreign].\n", 0, NULL, HB_API_HOLD_FOREIGN },
   { TOOL_HB_STANDBY, "-- local", "Going standby [local].\n", 0, NULL, HB_API_HOLD_LOCAL },
   { TOOL_HB_STANDBY, "both", "", 1, "usage: hb_standby", -1 },
   { TOOL_HB_STANDBY, "ALL", "", 1, "usage: hb_standby", -1 },
