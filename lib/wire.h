@@ -1,0 +1,165 @@
+/* systole: the Heartbeat 3.0.6 message (HbMsg) and its two wire encodings.
+ *
+ * A message is an ordered list of named, typed fields (HEARTBEAT-REFERENCE §1.1).
+ * Order matters: signatures cover the serialized fields in order.
+ *
+ * Encodings (HEARTBEAT-REFERENCE §1.2, §1.3):
+ *   classic:   ">>>\n" "name=value\n"... "<<<\n"  (binary: "(1)name=<base64>")
+ *   netstring: "###\n" "<L>:(<t>)name=value,"... "%%%\n" [+ "<L>:<n> <digest>,"]
+ * Decoding dispatches on the first four bytes, like Heartbeat's receiver.
+ *
+ * Pure code: no I/O, no clock. Bad input is reported in HB_WIRE_ERROR with a
+ * message naming what is wrong; the decoders never read past `len`.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "config.h" /* HbAuthKey, HB_AUTH_MAX_KEYS */
+
+G_BEGIN_DECLS
+
+/* ---- limits (HEARTBEAT-REFERENCE §1.5) --------------------------------------- */
+
+#define HB_WIRE_MAXMSG (256 * 1024)  /* largest datagram on the wire (MAXMSG) */
+#define HB_WIRE_HOSTLENG 100         /* node names are shorter than this */
+#define HB_WIRE_STATUSLENG 32        /* status strings are shorter than this */
+#define HB_WIRE_MAXLINE 512          /* longest line on the FIFO (MAXMSGLINE) */
+
+/* ---- errors --------------------------------------------------------------------- */
+
+#define HB_WIRE_ERROR (hb_wire_error_quark ())
+GQuark hb_wire_error_quark (void);
+
+typedef enum
+{
+  HB_WIRE_ERROR_NO_HEADER,        /* neither ">>>\n" nor "###\n" at the start */
+  HB_WIRE_ERROR_NO_TRAILER,       /* "<<<" / "%%%\n" missing (truncated message) */
+  HB_WIRE_ERROR_BAD_FIELD,        /* a line without '=', bad "(N)" prefix, junk */
+  HB_WIRE_ERROR_EMPTY_NAME,       /* "=value" */
+  HB_WIRE_ERROR_UNSUPPORTED_TYPE, /* struct/list/compressed fields (types 2..5) or unknown */
+  HB_WIRE_ERROR_BAD_LENGTH,       /* netstring length not a number, too big, past the end */
+  HB_WIRE_ERROR_BAD_VALUE,        /* bad base64, NUL inside a string value, ... */
+  HB_WIRE_ERROR_TOO_BIG,          /* more than HB_WIRE_MAXMSG bytes */
+  HB_WIRE_ERROR_TRAILING_DATA,    /* bytes after the end of the message */
+  HB_WIRE_ERROR_UNENCODABLE,      /* encode: a value the chosen format cannot carry */
+} HbWireError;
+
+/* ---- the message ------------------------------------------------------------------- */
+
+typedef enum
+{
+  HB_FIELD_STRING = 0, /* FT_STRING */
+  HB_FIELD_BINARY = 1, /* FT_BINARY */
+} HbFieldType;
+
+/* One field. Read-only for callers: change a message through hb_msg_* only.
+ * `value` always has a NUL byte after `len` bytes, so a string field's value
+ * can be used as a C string (string fields never contain NUL). */
+typedef struct
+{
+  char *name;
+  HbFieldType type;
+  guint8 *value;
+  gsize len;
+} HbField;
+
+typedef struct _HbMsg HbMsg;
+
+HbMsg *hb_msg_new (void);
+void hb_msg_free (HbMsg *msg);
+HbMsg *hb_msg_copy (const HbMsg *msg);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HbMsg, hb_msg_free)
+
+/* Field names must be non-empty and hold no '=', '\n', '\r', ',' or NUL
+ * (programmer error otherwise: g_return_if_fail). Duplicated names are allowed,
+ * as in Heartbeat; lookups return the first. */
+gboolean hb_msg_name_is_valid (const char *name);
+
+void hb_msg_add_string (HbMsg *msg, const char *name, const char *value);
+void hb_msg_add_binary (HbMsg *msg, const char *name, const void *value, gsize len);
+void hb_msg_add_printf (HbMsg *msg, const char *name, const char *format, ...) G_GNUC_PRINTF (3, 4);
+/* Heartbeat writes seq, hg, ts and dt in lowercase hex without "0x" (§1.7, §1.9),
+ * and ttl, firstseq/lastseq of NS_rexmit in decimal. */
+void hb_msg_add_hex (HbMsg *msg, const char *name, guint64 value);
+void hb_msg_add_uint (HbMsg *msg, const char *name, guint64 value);
+
+/* Replaces the first field called `name` in place (keeping its position), or
+ * appends it when absent. */
+void hb_msg_set_string (HbMsg *msg, const char *name, const char *value);
+void hb_msg_set_binary (HbMsg *msg, const char *name, const void *value, gsize len);
+
+/* Removes the first field called `name`; FALSE if there was none. */
+gboolean hb_msg_remove (HbMsg *msg, const char *name);
+
+guint hb_msg_n_fields (const HbMsg *msg);
+const HbField *hb_msg_nth (const HbMsg *msg, guint index);      /* NULL if out of range */
+const HbField *hb_msg_lookup (const HbMsg *msg, const char *name); /* first match or NULL */
+
+/* Value of the first string field `name`; NULL if absent or binary. */
+const char *hb_msg_get (const HbMsg *msg, const char *name);
+/* First binary field `name`; NULL if absent or a string. */
+const guint8 *hb_msg_get_binary (const HbMsg *msg, const char *name, gsize *len_out);
+/* Parse a whole string field as hex (no "0x", no sign) / decimal; FALSE if the
+ * field is absent, empty, not all digits, or does not fit in 64 bits. */
+gboolean hb_msg_get_hex (const HbMsg *msg, const char *name, guint64 *value_out);
+gboolean hb_msg_get_uint (const HbMsg *msg, const char *name, guint64 *value_out);
+
+/* Human-readable one-line form for logs: "t=status st=active (1)srcuuid=<16 bytes> ...". */
+char *hb_msg_to_log_string (const HbMsg *msg);
+
+/* ---- encoding and decoding ------------------------------------------------------- */
+
+typedef enum
+{
+  HB_WIRE_CLASSIC,   /* §1.2, the default `msgfmt classic` */
+  HB_WIRE_NETSTRING, /* §1.3 */
+} HbWireFormat;
+
+/* The exact UDP payload, unsigned. Classic: the text plus its terminating NUL
+ * (Heartbeat sends strlen + 1, §1.2). Netstring: "###\n" ... "%%%\n" with no
+ * auth trailer. Fails (HB_WIRE_ERROR_TOO_BIG / _UNENCODABLE) when the result
+ * exceeds HB_WIRE_MAXMSG or a classic string value holds byte 0x13. */
+GBytes *hb_wire_encode (const HbMsg *msg, HbWireFormat format, GError **error);
+
+/* Classic text without the trailing NUL (what child processes write to the FIFO). */
+char *hb_wire_encode_text (const HbMsg *msg, GError **error);
+
+/* Classic field lines "name=value\n" for every field except those called
+ * `skip` (may be NULL), without ">>>"/"<<<" and without NUL: the input of the
+ * classic `auth` digest (§1.8). */
+char *hb_wire_classic_fields (const HbMsg *msg, const char *skip, GError **error);
+
+/* Where a decoded datagram's parts are (for signature checks). */
+typedef struct
+{
+  HbWireFormat format;
+  gsize body_len;          /* netstring: bytes from "###\n" through "%%%\n"; classic: through "<<<\n" */
+  const guint8 *trailer;   /* netstring: the auth netstring's payload "<n> <digest>" (points into data), else NULL */
+  gsize trailer_len;
+} HbWireFrame;
+
+/* Decodes one datagram of either format. `frame` may be NULL. */
+HbMsg *hb_wire_decode (const guint8 *data, gsize len, HbWireFrame *frame, GError **error);
+
+/* ---- signed messages (see auth.h for the digests) -------------------------------- */
+
+/* Decodes and authenticates one received datagram against the receiver's key
+ * table (index 0..15, HB_AUTH_NONE = not configured). Netstring packets are
+ * verified by their trailer; classic packets by their `auth` field (§1.8).
+ * Returns the auth index that verified, or -1 with `error` set
+ * (HB_WIRE_ERROR for undecodable bytes, HB_AUTH_ERROR for authentication). */
+gint hb_wire_decode_and_verify (const guint8 *data, gsize len,
+                                const HbAuthKey keys[HB_AUTH_MAX_KEYS],
+                                HbMsg **msg_out, GError **error);
+
+/* Signs `msg` with key `active_index` and encodes it.
+ * Classic: sets the `auth` field (replaced in place or appended last) then
+ * encodes, so `msg` is modified. Netstring: encodes the fields (an existing
+ * `auth` field is dropped, as Heartbeat's netstring mode does not add it) and
+ * appends the auth trailer. */
+gboolean hb_wire_encode_signed (HbMsg *msg, const HbAuthKey keys[HB_AUTH_MAX_KEYS],
+                                guint active_index, HbWireFormat format,
+                                GBytes **out_bytes, GError **error);
+
+G_END_DECLS
