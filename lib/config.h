@@ -168,6 +168,9 @@ typedef struct
   char *cluster;       /* cluster name, default "linux-ha" */
   char *uuidfrom;      /* "file" or "nodename" */
   char *autojoin;      /* "none" */
+  gint rtprio;         /* SCHED_FIFO priority; 0 = platform default */
+  guint memreserve_kb; /* KB to pre-allocate and lock (default 6500) */
+  char *coreroot;      /* NULL if unset */
 
   GPtrArray *media;    /* of HbMedium* in file order */
   GPtrArray *nodes;    /* of HbNodeConf*: normal nodes, ping nodes and ping groups, file order */
@@ -192,6 +195,26 @@ typedef struct
   const char *authkeys;     /* optional override */
 } HbConfigPaths;
 
+/* Facts about the host that some checks need. lib/ does no I/O besides
+ * reading the three files, so the caller (heartbeat/check.c) gathers these
+ * (getifaddrs, /etc/services) and tests inject fakes. */
+typedef struct
+{
+  const char *ifname;       /* e.g. "eth0" */
+  const char *address;      /* IPv4 dotted quad */
+  guint prefix_len;         /* 0-32 */
+} HbConfigInterface;
+
+typedef struct
+{
+  /* IPv4 addresses of the host; NULL skips the interface checks
+   * (ucast peer on the interface's network, media interfaces exist). */
+  const HbConfigInterface *interfaces;
+  gsize n_interfaces;
+  /* `ha-cluster/udp` from /etc/services; 0 means 694 (§4.2). */
+  guint16 default_udpport;
+} HbConfigEnv;
+
 /* Reads and validates the three files for node `local_node` (lower-cased
  * internally). Every problem of every file is appended to `diags` (warnings
  * and errors, in file order). Returns the configuration when there is no
@@ -201,6 +224,16 @@ HbConfig *hb_config_load (const HbConfigPaths *paths,
                           const char *local_node,
                           GPtrArray *diags, /* of HbDiag*, caller owns; may be NULL */
                           GError **error);
+
+/* hb_config_load() plus host facts (may be NULL: the host checks are skipped). */
+HbConfig *hb_config_load_full (const HbConfigPaths *paths,
+                               const char *local_node,
+                               const HbConfigEnv *env,
+                               GPtrArray *diags, /* of HbDiag*, caller owns; may be NULL */
+                               GError **error);
+
+/* A new, empty array for hb_config_load*()'s `diags` (frees its HbDiag). */
+GPtrArray *hb_diag_array_new (void);
 
 /* Canonical, complete text form of a configuration (every directive with its
  * effective value, defaults filled in, groups and resources parsed), as printed
@@ -218,5 +251,9 @@ const char *hb_auth_method_to_string (HbAuthMethod method);
 /* Time value as Heartbeat parses it (§4.1): bare number = seconds (fractional
  * allowed), suffix "ms", "us"/"usec"; rounded to whole ms. FALSE on bad input. */
 gboolean hb_parse_time_ms (const char *text, guint *ms_out);
+
+/* Boolean as Heartbeat parses it (§4.1): true on yes y 1 / false off no n 0,
+ * case-insensitive. FALSE on anything else. */
+gboolean hb_parse_bool (const char *text, gboolean *value_out);
 
 G_END_DECLS
