@@ -167,6 +167,8 @@ send_bytes (HbDaemon *daemon, GBytes *bytes)
 
       if (!hb_media_send (g_ptr_array_index (daemon->media, i), data, len, &error))
         {
+          /* A medium whose link is down fails every keepalive: say so at
+           * debug level only; peers see the link die anyway. */
           hb_log (HB_LOG_DEBUG, "send failed: %s", error->message);
         }
     }

@@ -8,8 +8,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
-/* The IPv4 broadcast address of `dev` (Heartbeat's bcast plugin asks the
- * interface, it does not use 255.255.255.255). */
+/* The IPv4 broadcast address of `dev`, from its first IPv4 address and
+ * netmask (Heartbeat's bcast plugin asks the interface; computing it also
+ * works when the address was added without `brd`, where the kernel reports
+ * no broadcast address at all). */
 static GInetAddress *
 broadcast_address (const char *dev, GError **error)
 {
@@ -23,13 +25,14 @@ broadcast_address (const char *dev, GError **error)
     }
   for (struct ifaddrs *ifa = list; ifa != NULL && found == NULL; ifa = ifa->ifa_next)
     {
-      if (ifa->ifa_addr != NULL && ifa->ifa_addr->sa_family == AF_INET
-          && strcmp (ifa->ifa_name, dev) == 0 && (ifa->ifa_flags & IFF_BROADCAST)
-          && ifa->ifa_broadaddr != NULL)
+      if (ifa->ifa_addr != NULL && ifa->ifa_netmask != NULL
+          && ifa->ifa_addr->sa_family == AF_INET && strcmp (ifa->ifa_name, dev) == 0
+          && (ifa->ifa_flags & IFF_BROADCAST))
         {
-          const struct sockaddr_in *sin = (const struct sockaddr_in *) ifa->ifa_broadaddr;
-          found = g_inet_address_new_from_bytes ((const guint8 *) &sin->sin_addr,
-                                                 G_SOCKET_FAMILY_IPV4);
+          struct in_addr bcast;
+          bcast.s_addr = ((const struct sockaddr_in *) ifa->ifa_addr)->sin_addr.s_addr
+                         | ~((const struct sockaddr_in *) ifa->ifa_netmask)->sin_addr.s_addr;
+          found = g_inet_address_new_from_bytes ((const guint8 *) &bcast, G_SOCKET_FAMILY_IPV4);
         }
     }
   freeifaddrs (list);
