@@ -18,12 +18,15 @@
  *
  * Security (HEARTBEAT-REFERENCE §8.6 asks for better than 3.0.6): the socket
  * is created with mode 0600 (umask forced during bind, chmod after), and each
- * accepted connection is checked with SO_PEERCRED: any uid other than 0 gets
- * ERR refused and is closed. Requests are bounded (HB_API_MAX_LINE), a client
+ * accepted connection is checked with SO_PEERCRED: any uid other than 0 (or
+ * the server's own uid, see hb_api_server_check_credentials) gets ERR
+ * refused and is closed. Requests are bounded (HB_API_MAX_LINE), a client
  * that sends nothing for `idle_timeout_ms` is dropped, at most
  * HB_API_SERVER_MAX_CLIENTS connections are served at once.
  */
 #pragma once
+
+#include <sys/types.h>
 
 #include <gio/gio.h>
 
@@ -93,8 +96,10 @@ const char *hb_api_server_get_path (HbApiServer *server);
 guint hb_api_server_get_n_clients (HbApiServer *server);
 
 /* The access rule, separate so that it is tested without a second user:
- * TRUE only for credentials of uid 0; else FALSE with HB_API_ERROR_REFUSED
- * naming the uid and pid. */
-gboolean hb_api_server_check_credentials (GCredentials *credentials, GError **error);
+ * TRUE for credentials of uid 0 or of `own_uid` (the server's effective uid:
+ * root for the daemon, so only root; a test server run by a user also
+ * accepts that user, who could do anything it does anyway). Else FALSE with
+ * HB_API_ERROR_REFUSED naming the uid and pid. */
+gboolean hb_api_server_check_credentials (GCredentials *credentials, uid_t own_uid, GError **error);
 
 G_END_DECLS

@@ -93,8 +93,8 @@ const char *hb_api_verb_to_string (HbApiVerb verb);
 /* Number of arguments the verb takes. */
 guint hb_api_verb_n_args (HbApiVerb verb);
 
-/* The complete request line including the LF. `args` must hold exactly
- * hb_api_verb_n_args(verb) non-empty strings. Fails (HB_API_ERROR_BAD_REQUEST)
+/* The complete request line including the LF. `args` is a NULL-terminated
+ * array (or NULL for none) of exactly hb_api_verb_n_args(verb) non-empty strings. Fails (HB_API_ERROR_BAD_REQUEST)
  * on a wrong argument count, an empty argument, or a line over the limit. */
 char *hb_api_request_encode (HbApiVerb verb, const char *const *args, GError **error);
 

@@ -26,6 +26,11 @@ G_BEGIN_DECLS
 #define HB_WIRE_STATUSLENG 32        /* status strings are shorter than this */
 #define HB_WIRE_MAXLINE 512          /* longest line on the FIFO (MAXMSGLINE) */
 
+/* Node names: 1..HOSTLENG-1 bytes of printable ASCII without blanks;
+ * status strings: 1..STATUSLENG-1 such bytes. For checking peers' fields. */
+gboolean hb_wire_node_name_is_valid (const char *name);
+gboolean hb_wire_status_is_valid (const char *status);
+
 /* ---- errors --------------------------------------------------------------------- */
 
 #define HB_WIRE_ERROR (hb_wire_error_quark ())
@@ -119,7 +124,8 @@ typedef enum
 /* The exact UDP payload, unsigned. Classic: the text plus its terminating NUL
  * (Heartbeat sends strlen + 1, §1.2). Netstring: "###\n" ... "%%%\n" with no
  * auth trailer. Fails (HB_WIRE_ERROR_TOO_BIG / _UNENCODABLE) when the result
- * exceeds HB_WIRE_MAXMSG or a classic string value holds byte 0x13. */
+ * is HB_WIRE_MAXMSG bytes or more (Heartbeat refuses to send those) or a
+ * classic string value holds byte 0x13. */
 GBytes *hb_wire_encode (const HbMsg *msg, HbWireFormat format, GError **error);
 
 /* Classic text without the trailing NUL (what child processes write to the FIFO). */
@@ -139,7 +145,9 @@ typedef struct
   gsize trailer_len;
 } HbWireFrame;
 
-/* Decodes one datagram of either format. `frame` may be NULL. */
+/* Decodes one datagram of either format (at most HB_WIRE_MAXMSG bytes, the
+ * receive buffer size). A classic datagram may end with its NUL; a netstring
+ * one may end with one auth trailer netstring. `frame` may be NULL. */
 HbMsg *hb_wire_decode (const guint8 *data, gsize len, HbWireFrame *frame, GError **error);
 
 /* ---- signed messages (see auth.h for the digests) -------------------------------- */
@@ -153,11 +161,11 @@ gint hb_wire_decode_and_verify (const guint8 *data, gsize len,
                                 const HbAuthKey keys[HB_AUTH_MAX_KEYS],
                                 HbMsg **msg_out, GError **error);
 
-/* Signs `msg` with key `active_index` and encodes it.
- * Classic: sets the `auth` field (replaced in place or appended last) then
- * encodes, so `msg` is modified. Netstring: encodes the fields (an existing
- * `auth` field is dropped, as Heartbeat's netstring mode does not add it) and
- * appends the auth trailer. */
+/* Signs `msg` with key `active_index` and encodes it, as a 3.0.6 sender does.
+ * Both formats first set the classic `auth` field (replaced in place, or
+ * appended last), so `msg` is modified. Netstring then also gets the trailer
+ * over "###\n".."%%%\n": this reproduces real 3.0.6 packets byte for byte
+ * (see the vectors in tests/data/hb306). */
 gboolean hb_wire_encode_signed (HbMsg *msg, const HbAuthKey keys[HB_AUTH_MAX_KEYS],
                                 guint active_index, HbWireFormat format,
                                 GBytes **out_bytes, GError **error);

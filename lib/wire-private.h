@@ -1,0 +1,35 @@
+/* systole: internals shared by lib/wire*.c (not for other modules). */
+#pragma once
+
+#include "wire.h"
+
+G_BEGIN_DECLS
+
+#define HB_WIRE_CLASSIC_START ">>>\n"
+#define HB_WIRE_CLASSIC_END "<<<\n"
+#define HB_WIRE_NETSTRING_START "###\n"
+#define HB_WIRE_NETSTRING_END "%%%\n"
+#define HB_WIRE_MARK_LEN 4
+
+/* Classic (§1.2). `data` starts with ">>>\n". */
+HbMsg *hb_wire_classic_decode (const guint8 *data, gsize len, HbWireFrame *frame, GError **error);
+/* Appends ">>>\n" fields "<<<\n" (no NUL) to `out`. */
+gboolean hb_wire_classic_append (GString *out, const HbMsg *msg, GError **error);
+
+/* Netstring (§1.3). `data` starts with "###\n". */
+HbMsg *hb_wire_netstring_decode (const guint8 *data, gsize len, HbWireFrame *frame, GError **error);
+/* Appends "###\n" fields "%%%\n" to `out`. */
+void hb_wire_netstring_append (GString *out, const HbMsg *msg);
+/* Appends one netstring "<len>:<data>,". */
+void hb_wire_netstring_append_one (GString *out, const void *data, gsize len);
+
+/* Strict standard base64 (RFC 4648 alphabet, '=' padding, no blanks):
+ * GLib's decoder silently skips invalid characters, which would let two
+ * different texts decode to the same value. NULL on malformed input. */
+guint8 *hb_wire_base64_decode (const char *text, gsize text_len, gsize *out_len);
+
+/* Fails with HB_WIRE_ERROR_TOO_BIG when `len` does not fit in a datagram that
+ * Heartbeat would send (it refuses messages of MAXMSG bytes or more). */
+gboolean hb_wire_check_size (gsize len, GError **error);
+
+G_END_DECLS
