@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "pidfile.h"
@@ -40,6 +41,26 @@ signal_error (int saved, pid_t pid, const char *what, FILE *err)
   return saved == EPERM ? HB_EXIT_PERM : HB_EXIT_GENERIC;
 }
 
+/* Gone, or a zombie nobody reaped yet (the daemon's parent is init). */
+static gboolean
+process_gone (pid_t pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *stat = NULL;
+  const char *paren;
+
+  if (kill (pid, 0) != 0 && errno == ESRCH)
+    {
+      return TRUE;
+    }
+  if (!g_file_get_contents (path, &stat, NULL, NULL))
+    {
+      return FALSE;
+    }
+  paren = strrchr (stat, ')');
+  return paren != NULL && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X');
+}
+
 int
 hb_control_stop (const char *pidfile, guint timeout_s, FILE *out, FILE *err)
 {
@@ -57,7 +78,7 @@ hb_control_stop (const char *pidfile, guint timeout_s, FILE *out, FILE *err)
     }
   /* Heartbeat polls every second; 100 ms makes `-k` return as soon as the
    * daemon has sent its shutdown notice and exited. */
-  while (hb_pidfile_check (pidfile, NULL) == HB_PIDFILE_RUNNING && kill (pid, 0) == 0)
+  while (!process_gone (pid))
     {
       if (g_get_monotonic_time () > deadline)
         {
