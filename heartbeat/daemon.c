@@ -348,6 +348,31 @@ serve_rexmit (HbDaemon *daemon, const HbMsg *msg, const char *src)
     }
 }
 
+/* A starting 3.0.6 node asks one peer for the node list (`t=reqnodes`) and
+ * does not declare its communication up until `t=repnodes` answers (seen in
+ * the captures of shared/vectors/heartbeat-3.0.6: dest first, then t,
+ * nodelist with a trailing blank, delnodelist). */
+static void
+answer_reqnodes (HbDaemon *daemon, const char *src)
+{
+  g_autoptr (HbMsg) msg = hb_msg_new ();
+  g_autoptr (GString) list = g_string_new (NULL);
+
+  for (guint i = 0; i < daemon->config->nodes->len; i++)
+    {
+      const HbNodeConf *node = g_ptr_array_index (daemon->config->nodes, i);
+      if (node->type == HB_NODE_NORMAL)
+        {
+          g_string_append_printf (list, "%s ", node->name);
+        }
+    }
+  hb_msg_add_string (msg, "dest", src);
+  hb_msg_add_string (msg, "t", "repnodes");
+  hb_msg_add_string (msg, "nodelist", list->str);
+  hb_msg_add_string (msg, "delnodelist", " ");
+  g_bytes_unref (send_msg (daemon, msg));
+}
+
 /* Acts on a message membership judged new (HB_MEMBER_PROCESS). */
 static void
 dispatch (HbDaemon *daemon, const HbMsg *msg, const char *type, const char *src)
@@ -362,6 +387,10 @@ dispatch (HbDaemon *daemon, const HbMsg *msg, const char *type, const char *src)
     {
       hb_log (HB_LOG_ERR, "Irretrievably lost packet: node %s seq %s", src,
               hb_msg_get (msg, "firstseq") != NULL ? hb_msg_get (msg, "firstseq") : "?");
+    }
+  else if (strcmp (type, "reqnodes") == 0)
+    {
+      answer_reqnodes (daemon, src);
     }
   else if (strcmp (type, "shutdone") == 0)
     {
