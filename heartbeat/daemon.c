@@ -11,6 +11,7 @@
 #include "generation-file.h"
 #include "media.h"
 #include "membership.h"
+#include "ping.h"
 #include "wire.h"
 #include "xmithist.h"
 
@@ -38,6 +39,7 @@ struct _HbDaemon
   guint64 next_seq;
   gint64 started_us;
   GPtrArray *media;          /* of HbMediaChannel* */
+  HbPinger *pinger;          /* NULL without ping nodes */
   HbMembership *membership;
   HbXmitHist *xmithist;
   GHashTable *peer_uuids;    /* node name -> GBytes (16 bytes), learnt from srcuuid */
@@ -271,12 +273,37 @@ maybe_ack (HbDaemon *daemon, const char *node, guint64 seq)
     }
 }
 
+/* The echo payload of Heartbeat's ping plugin: a signed NS_st (§2.2). */
+static GBytes *
+ping_payload (HbDaemon *daemon)
+{
+  g_autoptr (HbMsg) msg = hb_msg_new ();
+  GBytes *bytes = NULL;
+
+  hb_msg_add_string (msg, "t", "NS_st");
+  hb_msg_add_string (msg, "st", "ping");
+  hb_msg_add_string (msg, "info", "ping");
+  hb_msg_add_string (msg, "src", daemon->config->local_node);
+  hb_msg_add_hex (msg, "ts", (guint64) MAX (time (NULL), 0));
+  if (!hb_wire_encode_signed (msg, daemon->config->auth_keys, daemon->config->auth_active,
+                              HB_WIRE_CLASSIC, &bytes, NULL))
+    {
+      return NULL;
+    }
+  return bytes;
+}
+
 static gboolean
 on_keepalive (gpointer user_data)
 {
   HbDaemon *daemon = user_data;
 
   send_status (daemon);
+  if (daemon->pinger != NULL)
+    {
+      g_autoptr (GBytes) payload = ping_payload (daemon);
+      hb_pinger_send (daemon->pinger, payload);
+    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -472,6 +499,40 @@ on_datagram (HbMediaChannel *channel, const guint8 *data, gsize len, GInetSocket
     }
   handle_events (daemon, events);
   rearm_deadline (daemon);
+}
+
+/* An echo reply is a status of the ping node (§2.2): no seq, no generation. */
+static void
+on_ping_reply (const char *node, gpointer user_data)
+{
+  HbDaemon *daemon = user_data;
+  g_autoptr (GPtrArray) events = hb_member_events_new ();
+  HbMemberPacket pkt = { 0 };
+
+  pkt.from_node = node;
+  pkt.link = node;
+  pkt.is_status = TRUE;
+  pkt.is_ns = TRUE;
+  hb_membership_receive (daemon->membership, g_get_monotonic_time (), &pkt, events);
+  handle_events (daemon, events);
+  rearm_deadline (daemon);
+}
+
+static void
+start_pinger (HbDaemon *daemon)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_clear_pointer (&daemon->pinger, hb_pinger_free);
+  daemon->pinger = hb_pinger_new (daemon->config, on_ping_reply, daemon, &error);
+  if (error != NULL)
+    {
+      hb_log (HB_LOG_ERR, "%s: ping nodes will be reported dead", error->message);
+    }
+  else if (daemon->pinger != NULL)
+    {
+      hb_log (HB_LOG_INFO, "ping heartbeat started.");
+    }
 }
 
 /* ---- the deadline timer -------------------------------------------------------------- */
@@ -810,6 +871,7 @@ hb_daemon_new (const HbDaemonOptions *options, HbConfig *config, GError **error)
     {
       return NULL;
     }
+  start_pinger (daemon);
   start_keepalive (daemon);
   daemon->worst_gap_source = attach (g_timeout_source_new_seconds (WORST_GAP_LOG_PERIOD_S),
                                      on_worst_gap_timer, daemon);
@@ -834,6 +896,7 @@ hb_daemon_free (HbDaemon *daemon)
   clear_source (&daemon->worst_gap_source);
   clear_source (&daemon->linger_source);
   g_clear_pointer (&daemon->media, g_ptr_array_unref);
+  g_clear_pointer (&daemon->pinger, hb_pinger_free);
   g_clear_pointer (&daemon->membership, hb_membership_free);
   g_clear_pointer (&daemon->xmithist, hb_xmithist_free);
   g_clear_pointer (&daemon->peer_uuids, g_hash_table_unref);
@@ -906,6 +969,7 @@ hb_daemon_reload (HbDaemon *daemon, HbConfig *config)
         {
           hb_log (HB_LOG_ERR, "Reload: %s", error->message);
         }
+      start_pinger (daemon);
     }
   if (old->keepalive_ms != config->keepalive_ms)
     {

@@ -2,7 +2,7 @@
 # Two media on two independent segments (bridges br0 and br1): cutting one
 # marks only that link dead, the node stays up; restoring it brings the
 # link back. Then three nodes over bcast: kill -9 of one is logged dead by
-# both others, which keep seeing each other.
+# both others, which keep seeing each other. Then ping nodes.
 . "$abs_top_srcdir/tests/lib/tap.sh"
 . "$abs_top_srcdir/tests/lib/lab.sh"
 . "$abs_top_srcdir/tests/integration/daemon-lib.sh"
@@ -64,5 +64,22 @@ for n in a b; do
   ok $(( t1 >= t0 && t1 <= t0 + 3 ? 0 : 1 )) "3 nodes: $n declared gamma dead within deadtime + 1 s"
 done
 ok $(grep -q "node beta: is dead" "$(dl_log a)"; [ $? = 1 ]; echo $?) "3 nodes: alpha still has beta"
+[ "$TAP_FAILED" -eq 0 ] || dl_dump_logs
+lab_cleanup_noexit
+rm -rf "${DL_TMP:?}"/a "${DL_TMP:?}"/b "${DL_TMP:?}"/c
+
+# ---- a ping node (ICMP echo) and a ping group ----
+lab_switch
+lab_node a 192.0.2.11/24
+lab_node g 192.0.2.1/24   # the "gateway": the kernel answers echo requests
+lab_node h 192.0.2.2/24
+dl_conf a "auth 1" "1 crc" -- "${common[@]}" "node alpha" "bcast eth0" "ping 192.0.2.1" \
+  "ping_group pg 192.0.2.2 192.0.2.3" >/dev/null
+dl_start a alpha
+check "ping: the ping node answers" -- dl_wait_log 10 a "Status update for node 192.0.2.1: status ping"
+check "ping: the ping group answers" -- dl_wait_log 10 a "Status update for node pg: status ping"
+ip -n "$(lab_ns g)" link set eth0 down
+check "ping: an unreachable ping node is dead" -- dl_wait_log 10 a "node 192.0.2.1: is dead"
+ok $(grep -q "node pg: is dead" "$(dl_log a)"; [ $? = 1 ]; echo $?) "ping: the group stays alive"
 [ "$TAP_FAILED" -eq 0 ] || dl_dump_logs
 done_testing
