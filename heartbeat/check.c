@@ -1,5 +1,6 @@
 /* systole: `heartbeat -t [-v]`: load the configuration as the daemon would,
- * with the host facts (interfaces, /etc/services) the library cannot read. */
+ * with the host facts (interfaces, /etc/services, DNS) the library may not
+ * gather itself. */
 #include "check.h"
 
 #include <arpa/inet.h>
@@ -7,26 +8,20 @@
 #include <ifaddrs.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/utsname.h>
 
-#include "config.h"
 #include "systole.h"
 
-typedef struct
+struct _HbHostEnv
 {
-  GArray *ifaces;   /* of HbConfigInterface; strings in `strings` */
+  HbConfigEnv env;
+  GArray *ifaces;     /* of HbConfigInterface; strings owned by `strings` */
   GPtrArray *strings;
-} HbCheckHost;
-
-static void
-hb_check_host_clear (HbCheckHost *host)
-{
-  g_clear_pointer (&host->ifaces, g_array_unref);
-  g_clear_pointer (&host->strings, g_ptr_array_unref);
-}
+};
 
 static guint
-hb_check_prefix_len (const struct sockaddr *netmask)
+hb_host_prefix_len (const struct sockaddr *netmask)
 {
   guint32 mask = ntohl (((const struct sockaddr_in *) (const void *) netmask)->sin_addr.s_addr);
   guint n = 0;
@@ -38,48 +33,86 @@ hb_check_prefix_len (const struct sockaddr *netmask)
   return n;
 }
 
-/* The IPv4 addresses of this host, for the ucast/interface checks. */
 static void
-hb_check_host_init (HbCheckHost *host, FILE *err)
+hb_host_add_iface (HbHostEnv *host, const struct ifaddrs *ifa)
 {
-  struct ifaddrs *list = NULL;
+  char text[INET_ADDRSTRLEN];
+  const struct sockaddr_in *sin = (const struct sockaddr_in *) (const void *) ifa->ifa_addr;
+  HbConfigInterface iface = { 0 };
 
-  host->ifaces = g_array_new (FALSE, TRUE, sizeof (HbConfigInterface));
-  host->strings = g_ptr_array_new_with_free_func (g_free);
-  if (getifaddrs (&list) != 0)
-    {
-      fprintf (err, "WARN: cannot list network interfaces (%s): interface checks skipped\n",
-               g_strerror (errno));
-      g_clear_pointer (&host->ifaces, g_array_unref);
-      return;
-    }
-  for (const struct ifaddrs *ifa = list; ifa != NULL; ifa = ifa->ifa_next)
-    {
-      char text[INET_ADDRSTRLEN];
-      if (ifa->ifa_addr == NULL || ifa->ifa_addr->sa_family != AF_INET || ifa->ifa_netmask == NULL)
-        {
-          continue;
-        }
-      const struct sockaddr_in *sin = (const struct sockaddr_in *) (const void *) ifa->ifa_addr;
-      inet_ntop (AF_INET, &sin->sin_addr, text, sizeof text);
-      HbConfigInterface iface = { 0 };
-      iface.ifname = g_strdup (ifa->ifa_name);
-      iface.address = g_strdup (text);
-      iface.prefix_len = hb_check_prefix_len (ifa->ifa_netmask);
-      g_ptr_array_add (host->strings, (gpointer) iface.ifname);
-      g_ptr_array_add (host->strings, (gpointer) iface.address);
-      g_array_append_val (host->ifaces, iface);
-    }
-  freeifaddrs (list);
+  inet_ntop (AF_INET, &sin->sin_addr, text, sizeof text);
+  iface.ifname = g_strdup (ifa->ifa_name);
+  iface.address = g_strdup (text);
+  iface.prefix_len = hb_host_prefix_len (ifa->ifa_netmask);
+  g_ptr_array_add (host->strings, (gpointer) iface.ifname);
+  g_ptr_array_add (host->strings, (gpointer) iface.address);
+  g_array_append_val (host->ifaces, iface);
 }
 
-static guint16
-hb_check_default_udpport (void)
+/* HB3 ucast.c resolves peer host names; so does the daemon, through this. */
+static char *
+hb_host_resolve_ipv4 (const char *name, gpointer user_data)
 {
+  struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_DGRAM };
+  struct addrinfo *res = NULL;
+  char text[INET_ADDRSTRLEN];
+
+  (void) user_data;
+  if (getaddrinfo (name, NULL, &hints, &res) != 0 || res == NULL)
+    {
+      return NULL;
+    }
+  const struct sockaddr_in *sin = (const struct sockaddr_in *) (const void *) res->ai_addr;
+  inet_ntop (AF_INET, &sin->sin_addr, text, sizeof text);
+  freeaddrinfo (res);
+  return g_strdup (text);
+}
+
+HbHostEnv *
+hb_host_env_new (void)
+{
+  HbHostEnv *host = g_new0 (HbHostEnv, 1);
+  struct ifaddrs *list = NULL;
   /* §4.2: ha-cluster/udp from /etc/services, else 694 (the library's default). */
   struct servent *se = getservbyname ("ha-cluster", "udp");
 
-  return se != NULL ? ntohs ((guint16) se->s_port) : 0;
+  host->env.default_udpport = se != NULL ? ntohs ((guint16) se->s_port) : 0;
+  host->env.resolve_ipv4 = hb_host_resolve_ipv4;
+  host->strings = g_ptr_array_new_with_free_func (g_free);
+  if (getifaddrs (&list) != 0)
+    {
+      return host; /* no table: the interface checks are skipped */
+    }
+  host->ifaces = g_array_new (FALSE, TRUE, sizeof (HbConfigInterface));
+  for (const struct ifaddrs *ifa = list; ifa != NULL; ifa = ifa->ifa_next)
+    {
+      if (ifa->ifa_addr != NULL && ifa->ifa_addr->sa_family == AF_INET && ifa->ifa_netmask != NULL)
+        {
+          hb_host_add_iface (host, ifa);
+        }
+    }
+  freeifaddrs (list);
+  host->env.interfaces = (const HbConfigInterface *) (const void *) host->ifaces->data;
+  host->env.n_interfaces = host->ifaces->len;
+  return host;
+}
+
+const HbConfigEnv *
+hb_host_env_get (const HbHostEnv *host)
+{
+  return &host->env;
+}
+
+void
+hb_host_env_free (HbHostEnv *host)
+{
+  if (host == NULL)
+    {
+      return;
+    }
+  g_clear_pointer (&host->ifaces, g_array_unref);
+  g_clear_pointer (&host->strings, g_ptr_array_unref);
+  g_free (host);
 }
 
 static char *
@@ -119,7 +152,6 @@ hb_check_run (const char *confdir, const char *nodename, gboolean verbose, FILE 
   g_autofree char *node = hb_check_nodename (nodename);
   g_autoptr (GPtrArray) diags = hb_diag_array_new ();
   g_autoptr (GError) error = NULL;
-  HbCheckHost host = { 0 };
   HbConfigPaths paths = { .confdir = confdir };
 
   if (node == NULL)
@@ -127,15 +159,13 @@ hb_check_run (const char *confdir, const char *nodename, gboolean verbose, FILE 
       fprintf (err, "ERROR: cannot get the node name (uname): %s\n", g_strerror (errno));
       return HB_EXIT_GENERIC;
     }
-  hb_check_host_init (&host, err);
-  HbConfigEnv env = {
-    .interfaces = host.ifaces != NULL ? (const HbConfigInterface *) (const void *) host.ifaces->data : NULL,
-    .n_interfaces = host.ifaces != NULL ? host.ifaces->len : 0,
-    .default_udpport = hb_check_default_udpport (),
-  };
-  g_autoptr (HbConfig) config = hb_config_load_full (&paths, node, &env, diags, &error);
+  g_autoptr (HbHostEnv) host = hb_host_env_new ();
+  if (hb_host_env_get (host)->interfaces == NULL)
+    {
+      fprintf (err, "WARN: cannot list network interfaces: interface checks skipped\n");
+    }
+  g_autoptr (HbConfig) config = hb_config_load_full (&paths, node, hb_host_env_get (host), diags, &error);
   guint errors = hb_check_print (diags, err);
-  hb_check_host_clear (&host);
   if (config == NULL)
     {
       fprintf (err, "Configuration error, heartbeat not started: %u error%s in %s.\n", errors,

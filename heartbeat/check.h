@@ -1,15 +1,32 @@
-/* systole: `heartbeat -t`: check the configuration and report. */
+/* systole: `heartbeat -t`: check the configuration and report; and the
+ * host facts (interfaces, /etc/services, name resolution) that lib/config
+ * needs but may not gather itself. */
 #pragma once
 
 #include <glib.h>
 #include <stdio.h>
 
+#include "config.h"
+
 G_BEGIN_DECLS
 
+/* Facts about this host for hb_config_load_full(): its IPv4 interfaces
+ * (getifaddrs; NULL table if that fails, which skips the checks that need
+ * it), ha-cluster/udp from /etc/services, and a getaddrinfo() resolver for
+ * host names in ucast/ping lines. The daemon uses the same for (re)loads. */
+typedef struct _HbHostEnv HbHostEnv;
+
+HbHostEnv *hb_host_env_new (void);
+const HbConfigEnv *hb_host_env_get (const HbHostEnv *host);
+void hb_host_env_free (HbHostEnv *host);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HbHostEnv, hb_host_env_free)
+
 /* Loads CONFDIR/ha.cf, haresources and authkeys for `nodename` (NULL: the
- * lower-cased `uname -n`), prints every warning and error to `err`, and
- * either "configuration OK" to `out` (returns HB_EXIT_OK) or returns
- * HB_EXIT_CONFIG. With `verbose` it also prints the canonical dump to `out`. */
+ * lower-cased `uname -n`), prints every warning ("WARN: file:line: ...")
+ * and error ("ERROR: file:line: ...") to `err`, then either
+ * "configuration OK" to `out` (returns HB_EXIT_OK) or a summary line to
+ * `err` (returns HB_EXIT_CONFIG). With `verbose` it first prints the
+ * canonical dump (hb_config_dump) to `out`. */
 int hb_check_run (const char *confdir, const char *nodename, gboolean verbose, FILE *out, FILE *err);
 
 G_END_DECLS

@@ -18,6 +18,15 @@ static gboolean
 hb_authkeys_index (HbConfigBuilder *b, const char *text, guint line, guint *index_out)
 {
   guint64 index;
+  const char *digits = text[0] == '-' ? text + 1 : text;
+
+  /* Not a number at all: the line is not a key line (HB3 auth.c). */
+  if (!g_ascii_isdigit (digits[0]))
+    {
+      hb_config_err (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line,
+                     "Auth line [%s ...] is invalid: expected auth N or N METHOD [KEY]", text);
+      return FALSE;
+    }
 
   if (!hb_parse_uint (text, 0, HB_AUTH_MAX_KEYS - 1, &index))
     {
@@ -34,12 +43,18 @@ hb_authkeys_auth (HbConfigBuilder *b, char **words, guint line)
 {
   guint index;
 
-  if (g_strv_length (words) != 2)
+  if (g_strv_length (words) < 2 || !g_ascii_isdigit (words[1][words[1][0] == '-']))
     {
       g_autofree char *text = g_strjoinv (" ", words);
       hb_config_err (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line,
                      "Invalid auth line [%s]: expected auth N", text);
       return;
+    }
+  /* Heartbeat reads "auth %d" and ignores the rest: so do we, aloud. */
+  if (g_strv_length (words) > 2)
+    {
+      hb_config_warn (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line,
+                      "text after [auth %s] is ignored", words[1]);
     }
   if (!hb_authkeys_index (b, words[1], line, &index))
     {
@@ -74,6 +89,34 @@ hb_authkeys_method (HbConfigBuilder *b, const char *text, guint line, HbAuthMeth
   return FALSE;
 }
 
+/* The key part of "N method [key]" (HB3 auth.c rules). */
+static gboolean
+hb_authkeys_check_key (HbConfigBuilder *b, char **words, guint n, HbAuthMethod method, guint line)
+{
+  if (n > 3)
+    {
+      /* Heartbeat's key is the first word only (sscanf "%d%s%s"); a key
+       * with blanks would silently be cut. Say so, without echoing it. */
+      hb_config_warn (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line,
+                      "Auth line [%s %s <key> ...]: only the first word after the method is the "
+                      "key, the rest of the line is ignored",
+                      words[0], words[1]);
+    }
+  if (method == HB_AUTH_CRC && n == 3)
+    {
+      hb_config_err (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line,
+                     "Auth method [crc] doesn't use a key");
+      return FALSE;
+    }
+  if (method != HB_AUTH_CRC && n == 2)
+    {
+      hb_config_err (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line,
+                     "Auth method [%s] requires a key", words[1]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* "N method [key]". */
 static void
 hb_authkeys_key (HbConfigBuilder *b, char **words, guint line)
@@ -96,24 +139,8 @@ hb_authkeys_key (HbConfigBuilder *b, char **words, guint line)
     {
       return;
     }
-  if (n > 3)
+  if (!hb_authkeys_check_key (b, words, n, method, line))
     {
-      /* The key must be one blank-free word; do not echo it. */
-      hb_config_err (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line,
-                     "Auth line [%s %s <key>] is invalid: the key must not contain blanks",
-                     words[0], words[1]);
-      return;
-    }
-  if (method == HB_AUTH_CRC && n == 3)
-    {
-      hb_config_err (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line,
-                     "Auth method [crc] doesn't use a key");
-      return;
-    }
-  if (method != HB_AUTH_CRC && n == 2)
-    {
-      hb_config_err (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line,
-                     "Auth method [%s] requires a key", words[1]);
       return;
     }
   if (b->auth_key_line[index] != 0)
@@ -181,9 +208,10 @@ hb_config_parse_authkeys (HbConfigBuilder *b)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *contents = NULL;
+  gsize len;
   guint mode;
 
-  if (!hb_config_read_file (b->authkeys_path, &contents, &mode, &error))
+  if (!hb_config_read_file (b->authkeys_path, &contents, &len, &mode, &error))
     {
       hb_config_err (b, HB_CONFIG_ERROR_IO, b->authkeys_path, 0, "Cannot open keyfile [%s].  Stop. (%s)",
                      b->authkeys_path, error->message);
@@ -197,6 +225,11 @@ hb_config_parse_authkeys (HbConfigBuilder *b)
                      "Bad permissions on keyfile [%s], 600 recommended. (mode is %04o: "
                      "group or others may read the keys)",
                      b->authkeys_path, mode & 07777);
+    }
+  if (!hb_config_check_text (b, b->authkeys_path, contents, len))
+    {
+      memset (contents, 0, len);
+      return;
     }
   g_auto (GStrv) lines = hb_config_split_lines (contents);
   for (guint i = 0; lines[i] != NULL; i++)

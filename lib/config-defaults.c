@@ -91,8 +91,8 @@ hb_config_apply_logd (HbConfigBuilder *b)
   else if (!c->use_logd)
     {
       hb_config_err (b, HB_CONFIG_ERROR_MISSING_VALUE, b->hacf_path, hb_config_seen_line (b, "use_logd"),
-                     "use_logd is off but no logfile, debugfile or logfacility is set: "
-                     "nothing would be logged");
+                     "No log entry found in ha.cf and use_logd is set to off: set logfile, "
+                     "debugfile or logfacility");
     }
 }
 
@@ -124,11 +124,14 @@ hb_config_apply_defaults (HbConfigBuilder *b)
         }
     }
   hb_config_apply_failback (b);
-  if (!c->auto_failback_explicit && b->hacf_read)
+  /* HB3 init_config warns about legacy whether it was chosen or defaulted. */
+  if (c->auto_failback == HB_FAILBACK_LEGACY && b->hacf_read)
     {
-      hb_config_warn (b, HB_CONFIG_ERROR_MISSING_VALUE, b->hacf_path, 0,
-                      "auto_failback not set: using the deprecated default auto_failback legacy "
-                      "(set auto_failback on or off)");
+      guint line = hb_config_seen_line (b, "auto_failback");
+      hb_config_warn (b, HB_CONFIG_ERROR_MISSING_VALUE, b->hacf_path,
+                      line != 0 ? line : b->nice_failback_line,
+                      "Deprecated 'legacy' auto_failback option selected%s: set auto_failback on or off",
+                      c->auto_failback_explicit ? "" : " (auto_failback not set)");
     }
   hb_config_apply_logd (b);
 }

@@ -49,7 +49,12 @@ hb_dump_media (GString *out, const HbConfig *c)
           g_string_append_printf (out, "bcast %s\n", m->dev);
           break;
         case HB_MEDIUM_UCAST:
-          g_string_append_printf (out, "ucast %s %s\n", m->dev, m->peer);
+          g_string_append_printf (out, "ucast %s %s", m->dev, m->peer);
+          if (g_strcmp0 (m->peer_name, m->peer) != 0)
+            {
+              g_string_append_printf (out, " # %s", m->peer_name);
+            }
+          g_string_append_c (out, '\n');
           break;
         case HB_MEDIUM_MCAST:
           g_string_append_printf (out, "mcast %s %s %u %u %u\n", m->dev, m->group, m->port, m->ttl,

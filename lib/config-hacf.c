@@ -3,33 +3,11 @@
  * One table maps each directive to a handler. Unlike Heartbeat, order does
  * not matter: values that depend on others (bcast/ucast ports, derived timers)
  * are resolved after the whole file has been read (hb_config_apply_defaults). */
-#include "config-private.h"
+#include "config-hacf.h"
 
 #include <string.h>
 
-typedef struct HbHacfDirective HbHacfDirective;
-typedef void (*HbHacfHandler) (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values);
-
-typedef enum
-{
-  HB_HACF_PER_WORD,     /* values split on blanks and commas, each applied */
-  HB_HACF_REST_OF_LINE, /* media/plugin lines: the rest split on blanks only */
-} HbHacfArgs;
-
-struct HbHacfDirective
-{
-  const char *name;
-  HbHacfHandler handler;
-  HbHacfArgs args;
-  gsize offset;                 /* field of HbConfig for the generic handlers */
-  guint64 min, max;             /* hb_hacf_uint */
-  const char *const *choices;   /* hb_hacf_choice */
-  const char *note;             /* why a directive is ignored */
-};
-
-#define FIELD(type, b, d) ((type *) (void *) ((char *) (b)->config + (d)->offset))
-
-static const char *
+const char *
 hb_hacf_file (HbConfigBuilder *b)
 {
   return b->hacf_path;
@@ -37,7 +15,7 @@ hb_hacf_file (HbConfigBuilder *b)
 
 /* Single-valued directives: Heartbeat applies each value in turn, so the
  * last one wins; say so rather than silently dropping the others. */
-static const char *
+const char *
 hb_hacf_single (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
 {
   guint n = g_strv_length (values);
@@ -48,287 +26,6 @@ hb_hacf_single (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char *
                       "%s given %u values; the last one [%s] applies", d->name, n, values[n - 1]);
     }
   return values[n - 1];
-}
-
-static void
-hb_hacf_time (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
-{
-  const char *text = hb_hacf_single (b, d, line, values);
-
-  if (!hb_parse_time_ms (text, FIELD (guint, b, d)))
-    {
-      hb_config_err (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
-                     "bad time value [%s] for %s: use seconds (1.5), milliseconds (1500ms) or "
-                     "microseconds (1500000us)",
-                     text, d->name);
-    }
-}
-
-static void
-hb_hacf_bool (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
-{
-  const char *text = hb_hacf_single (b, d, line, values);
-
-  if (!hb_parse_bool (text, FIELD (gboolean, b, d)))
-    {
-      hb_config_err (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
-                     "bad boolean value [%s] for %s: use on/off, yes/no, true/false, y/n or 1/0",
-                     text, d->name);
-    }
-}
-
-static void
-hb_hacf_uint (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
-{
-  const char *text = hb_hacf_single (b, d, line, values);
-  guint64 value;
-
-  if (!hb_parse_uint (text, d->min, d->max, &value))
-    {
-      hb_config_err (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
-                     "bad value [%s] for %s: expected a whole number from %" G_GUINT64_FORMAT
-                     " to %" G_GUINT64_FORMAT,
-                     text, d->name, d->min, d->max);
-      return;
-    }
-  /* udpport is a guint16, rtprio a gint, the rest guint. */
-  if (d->max <= G_MAXUINT16 && strcmp (d->name, "udpport") == 0)
-    {
-      *FIELD (guint16, b, d) = (guint16) value;
-    }
-  else
-    {
-      *FIELD (guint, b, d) = (guint) value;
-    }
-}
-
-static void
-hb_hacf_string (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
-{
-  const char *text = hb_hacf_single (b, d, line, values);
-  char **field = FIELD (char *, b, d);
-
-  g_free (*field);
-  *field = g_strdup (text);
-}
-
-static void
-hb_hacf_choice (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
-{
-  const char *text = hb_hacf_single (b, d, line, values);
-
-  if (g_strv_contains (d->choices, text))
-    {
-      hb_hacf_string (b, d, line, (char *[]){ (char *) text, NULL });
-      return;
-    }
-  g_autofree char *list = g_strjoinv (", ", (char **) d->choices);
-  hb_config_err (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
-                 "bad value [%s] for %s: expected one of %s", text, d->name, list);
-}
-
-static void
-hb_hacf_logfacility (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
-{
-  const char *text = hb_hacf_single (b, d, line, values);
-
-  g_clear_pointer (&b->config->logfacility, g_free);
-  /* `none` disables syslog (§4.2). */
-  if (g_ascii_strcasecmp (text, "none") == 0)
-    {
-      return;
-    }
-  hb_hacf_choice (b, d, line, (char *[]){ (char *) text, NULL });
-}
-
-static void
-hb_hacf_node (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
-{
-  (void) d;
-  for (char **v = values; *v != NULL; v++)
-    {
-      const HbNodeConf *old = hb_config_find_node (b->config, *v);
-      if (old != NULL)
-        {
-          hb_config_warn (b, HB_CONFIG_ERROR_DUPLICATE, hb_hacf_file (b), line,
-                          "node [%s] already listed on line %u: ignored", *v, old->line);
-          continue;
-        }
-      g_ptr_array_add (b->config->nodes, hb_node_conf_new (*v, HB_NODE_NORMAL, line));
-    }
-}
-
-static gboolean
-hb_hacf_check_ip (HbConfigBuilder *b, const char *what, const char *text, guint line)
-{
-  if (hb_parse_ipv4 (text, NULL))
-    {
-      return TRUE;
-    }
-  hb_config_err (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
-                 "bad %s address [%s]: expected an IPv4 address (host names are not resolved)",
-                 what, text);
-  return FALSE;
-}
-
-static gboolean
-hb_hacf_check_dev (HbConfigBuilder *b, const char *directive, const char *text, guint line)
-{
-  if (hb_is_ifname (text))
-    {
-      return TRUE;
-    }
-  hb_config_err (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
-                 "bad interface name [%s] for %s", text, directive);
-  return FALSE;
-}
-
-static void
-hb_hacf_ping (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
-{
-  for (char **v = values; *v != NULL; v++)
-    {
-      if (!hb_hacf_check_ip (b, "ping", *v, line))
-        {
-          continue;
-        }
-      if (hb_config_find_node (b->config, *v) != NULL)
-        {
-          hb_config_warn (b, HB_CONFIG_ERROR_DUPLICATE, hb_hacf_file (b), line,
-                          "%s node [%s] already listed: ignored", d->name, *v);
-          continue;
-        }
-      HbNodeConf *node = hb_node_conf_new (*v, HB_NODE_PING, line);
-      node->addrs = g_strdupv ((char *[]){ *v, NULL });
-      g_ptr_array_add (b->config->nodes, node);
-    }
-}
-
-static void
-hb_hacf_ping_group (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
-{
-  if (g_strv_length (values) < 2)
-    {
-      hb_config_err (b, HB_CONFIG_ERROR_MISSING_VALUE, hb_hacf_file (b), line,
-                     "%s needs a name and at least one address", d->name);
-      return;
-    }
-  gboolean ok = TRUE;
-  for (char **v = values + 1; *v != NULL; v++)
-    {
-      ok = hb_hacf_check_ip (b, "ping_group", *v, line) && ok;
-    }
-  if (!ok)
-    {
-      return;
-    }
-  if (hb_config_find_node (b->config, values[0]) != NULL)
-    {
-      hb_config_err (b, HB_CONFIG_ERROR_DUPLICATE, hb_hacf_file (b), line,
-                     "ping_group name [%s] is already a node name", values[0]);
-      return;
-    }
-  HbNodeConf *node = hb_node_conf_new (values[0], HB_NODE_PING_GROUP, line);
-  node->addrs = g_strdupv (values + 1);
-  g_ptr_array_add (b->config->nodes, node);
-}
-
-static void
-hb_hacf_bcast (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
-{
-  if (strcmp (d->name, "udp") == 0)
-    {
-      hb_config_warn (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
-                      "directive [udp] is deprecated: treated as bcast (write bcast instead)");
-    }
-  for (char **v = values; *v != NULL; v++)
-    {
-      if (hb_hacf_check_dev (b, d->name, *v, line))
-        {
-          /* The port is the config's udpport, filled in once all is read. */
-          g_ptr_array_add (b->config->media, hb_medium_new (HB_MEDIUM_BCAST, *v, line));
-        }
-    }
-}
-
-static void
-hb_hacf_ucast (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
-{
-  if (g_strv_length (values) != 2)
-    {
-      hb_config_err (b, HB_CONFIG_ERROR_MISSING_VALUE, hb_hacf_file (b), line,
-                     "%s needs exactly 2 values (interface, peer address), got %u",
-                     d->name, g_strv_length (values));
-      return;
-    }
-  gboolean ok = hb_hacf_check_dev (b, d->name, values[0], line);
-  ok = hb_hacf_check_ip (b, "ucast peer", values[1], line) && ok;
-  if (!ok)
-    {
-      return;
-    }
-  /* Every ucast line is kept, the node's own address included: one ha.cf
-   * serves all nodes and the daemon skips the line naming itself (§4.2). */
-  HbMedium *medium = hb_medium_new (HB_MEDIUM_UCAST, values[0], line);
-  medium->peer = g_strdup (values[1]);
-  g_ptr_array_add (b->config->media, medium);
-}
-
-static gboolean
-hb_hacf_mcast_values (HbConfigBuilder *b, guint line, char **values, guint64 *port, guint64 *ttl, guint64 *loop)
-{
-  guint32 group;
-  gboolean ok = hb_hacf_check_dev (b, "mcast", values[0], line);
-
-  /* Class D is 224.0.0.0/4 (HB3 lib/plugins/HBcomm/mcast.c requires it). */
-  if (!hb_parse_ipv4 (values[1], &group) || (group >> 28) != 0xe)
-    {
-      hb_config_err (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
-                     "bad mcast group [%s]: expected a class D address (224.0.0.0-239.255.255.255)",
-                     values[1]);
-      ok = FALSE;
-    }
-  static const struct
-  {
-    const char *what;
-    guint64 min, max;
-  } nums[] = { { "port", 1, 65535 }, { "ttl", 0, 255 }, { "loop", 0, 1 } };
-  guint64 *outs[] = { port, ttl, loop };
-  for (guint i = 0; i < G_N_ELEMENTS (nums); i++)
-    {
-      if (!hb_parse_uint (values[2 + i], nums[i].min, nums[i].max, outs[i]))
-        {
-          hb_config_err (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
-                         "bad mcast %s [%s]: expected %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT,
-                         nums[i].what, values[2 + i], nums[i].min, nums[i].max);
-          ok = FALSE;
-        }
-    }
-  return ok;
-}
-
-static void
-hb_hacf_mcast (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
-{
-  guint64 port, ttl, loop;
-
-  if (g_strv_length (values) != 5)
-    {
-      hb_config_err (b, HB_CONFIG_ERROR_MISSING_VALUE, hb_hacf_file (b), line,
-                     "%s needs exactly 5 values (interface, group, port, ttl, loop), got %u",
-                     d->name, g_strv_length (values));
-      return;
-    }
-  if (!hb_hacf_mcast_values (b, line, values, &port, &ttl, &loop))
-    {
-      return;
-    }
-  HbMedium *medium = hb_medium_new (HB_MEDIUM_MCAST, values[0], line);
-  medium->group = g_strdup (values[1]);
-  medium->port = (guint16) port;
-  medium->ttl = (guint8) ttl;
-  medium->loop = loop != 0;
-  g_ptr_array_add (b->config->media, medium);
 }
 
 /* auto_failback: on, off, legacy, or any boolean (§4.2). */
@@ -442,12 +139,12 @@ static const char *const hb_autojoins[] = { "none", "other", "any", NULL };
 /* Every directive of HEARTBEAT-REFERENCE §4.2. */
 static const HbHacfDirective hb_hacf_directives[] = {
   { "node", hb_hacf_node, HB_HACF_PER_WORD, 0, 0, 0, NULL, NULL },
-  { "keepalive", hb_hacf_time, HB_HACF_PER_WORD, OFF (keepalive_ms), 0, 0, NULL, NULL },
+  { "keepalive", hb_hacf_time_positive, HB_HACF_PER_WORD, OFF (keepalive_ms), 0, 0, NULL, NULL },
   { "deadtime", hb_hacf_time, HB_HACF_PER_WORD, OFF (deadtime_ms), 0, 0, NULL, NULL },
-  { "warntime", hb_hacf_time, HB_HACF_PER_WORD, OFF (warntime_ms), 0, 0, NULL, NULL },
+  { "warntime", hb_hacf_time_positive, HB_HACF_PER_WORD, OFF (warntime_ms), 0, 0, NULL, NULL },
   { "initdead", hb_hacf_time, HB_HACF_PER_WORD, OFF (initdead_ms), 0, 0, NULL, NULL },
   { "deadping", hb_hacf_time, HB_HACF_PER_WORD, OFF (deadping_ms), 0, 0, NULL, NULL },
-  { "udpport", hb_hacf_uint, HB_HACF_PER_WORD, OFF (udpport), 1, 65535, NULL, NULL },
+  { "udpport", hb_hacf_port, HB_HACF_PER_WORD, OFF (udpport), 1, 65535, NULL, NULL },
   { "bcast", hb_hacf_bcast, HB_HACF_PER_WORD, 0, 0, 0, NULL, NULL },
   { "udp", hb_hacf_bcast, HB_HACF_PER_WORD, 0, 0, 0, NULL, NULL },
   { "mcast", hb_hacf_mcast, HB_HACF_REST_OF_LINE, 0, 0, 0, NULL, NULL },
@@ -460,7 +157,7 @@ static const HbHacfDirective hb_hacf_directives[] = {
   { "debugfile", hb_hacf_string, HB_HACF_PER_WORD, OFF (debugfile), 0, 0, NULL, NULL },
   { "logfacility", hb_hacf_logfacility, HB_HACF_PER_WORD, OFF (logfacility), 0, 0, hb_facilities, NULL },
   { "use_logd", hb_hacf_bool, HB_HACF_PER_WORD, OFF (use_logd), 0, 0, NULL, NULL },
-  { "conn_logd_time", hb_hacf_uint, HB_HACF_PER_WORD, OFF (conn_logd_time_s), 1, 86400, NULL, NULL },
+  { "conn_logd_time", hb_hacf_time_seconds, HB_HACF_PER_WORD, OFF (conn_logd_time_s), 0, 0, NULL, NULL },
   { "syslogmsgfmt", hb_hacf_bool, HB_HACF_PER_WORD, OFF (syslogmsgfmt), 0, 0, NULL, NULL },
   { "hopfudge", hb_hacf_uint, HB_HACF_PER_WORD, OFF (hopfudge), 0, 255, NULL, NULL },
   { "realtime", hb_hacf_bool, HB_HACF_PER_WORD, OFF (realtime), 0, 0, NULL, NULL },
@@ -480,6 +177,10 @@ static const HbHacfDirective hb_hacf_directives[] = {
   { "pacemaker", hb_hacf_crm, HB_HACF_PER_WORD, 0, 0, 0, NULL, NULL },
   { "env", hb_hacf_env, HB_HACF_PER_WORD, 0, 0, 0, NULL, "no respawned clients to export it to" },
   NOTE ("serial", hb_hacf_unsupported, HB_HACF_PER_WORD, "no serial medium; use bcast, mcast or ucast"),
+  NOTE ("mcast6", hb_hacf_unsupported, HB_HACF_REST_OF_LINE, "no IPv6 medium; use mcast or ucast"),
+  NOTE ("ping6", hb_hacf_unsupported, HB_HACF_PER_WORD, "no IPv6 ping node; use ping"),
+  NOTE ("hbaping", hb_hacf_unsupported, HB_HACF_PER_WORD, "no HBA ping node"),
+  NOTE ("openais", hb_hacf_unsupported, HB_HACF_REST_OF_LINE, "no openais medium"),
   NOTE ("baud", hb_hacf_unsupported, HB_HACF_PER_WORD, "no serial medium"),
   NOTE ("compression", hb_hacf_unsupported, HB_HACF_PER_WORD, "messages are sent uncompressed"),
   NOTE ("compression_threshold", hb_hacf_unsupported, HB_HACF_PER_WORD, "messages are sent uncompressed"),
@@ -498,6 +199,19 @@ static const HbHacfDirective hb_hacf_directives[] = {
   NOTE ("record_pengine_inputs", hb_hacf_unsupported, HB_HACF_PER_WORD, "CRM only"),
   NOTE ("enable_config_writes", hb_hacf_unsupported, HB_HACF_PER_WORD, "CRM only"),
 };
+
+guint
+hb_config_n_directives (void)
+{
+  return G_N_ELEMENTS (hb_hacf_directives);
+}
+
+const char *
+hb_config_directive_name (guint index)
+{
+  g_return_val_if_fail (index < G_N_ELEMENTS (hb_hacf_directives), NULL);
+  return hb_hacf_directives[index].name;
+}
 
 static const HbHacfDirective *
 hb_hacf_lookup (const char *name)
@@ -539,8 +253,10 @@ hb_hacf_split (const char *text, const char *separators)
   return (char **) g_ptr_array_free (words, FALSE);
 }
 
-static void
-hb_hacf_line (HbConfigBuilder *b, char *text, guint line)
+/* The directive of a line without its comment, or NULL for a blank line;
+ * `rest` points after the name. */
+static char *
+hb_hacf_directive_name (char *text, const char **rest)
 {
   char *hash = strchr (text, '#');
 
@@ -551,25 +267,19 @@ hb_hacf_line (HbConfigBuilder *b, char *text, guint line)
   g_strstrip (text);
   if (*text == '\0')
     {
-      return;
+      return NULL;
     }
-  gsize name_len = strcspn (text, " \t,");
-  g_autofree char *name = g_strndup (text, name_len);
-  const HbHacfDirective *d = hb_hacf_lookup (name);
-  if (d == NULL)
-    {
-      hb_config_err (b, HB_CONFIG_ERROR_UNKNOWN_DIRECTIVE, hb_hacf_file (b), line,
-                     "Illegal directive [%s]", name);
-      return;
-    }
-  g_auto (GStrv) values = hb_hacf_split (text + name_len, d->args == HB_HACF_PER_WORD ? " \t," : " \t");
-  if (values[0] == NULL)
-    {
-      hb_config_err (b, HB_CONFIG_ERROR_MISSING_VALUE, hb_hacf_file (b), line,
-                     "directive [%s] needs a value", d->name);
-      return;
-    }
+  gsize len = strcspn (text, " \t,");
+  *rest = text + len;
+  return g_strndup (text, len);
+}
+
+static void
+hb_hacf_apply (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
+{
   guint previous = hb_config_seen_line (b, d->name);
+  guint errors_before = b->n_errors;
+
   if (previous != 0 && !hb_hacf_repeatable (d))
     {
       hb_config_warn (b, HB_CONFIG_ERROR_DUPLICATE, hb_hacf_file (b), line,
@@ -577,6 +287,47 @@ hb_hacf_line (HbConfigBuilder *b, char *text, guint line)
     }
   g_hash_table_insert (b->seen, (gpointer) d->name, GUINT_TO_POINTER (line));
   d->handler (b, d, line, values);
+  if (b->n_errors == errors_before)
+    {
+      return;
+    }
+  /* A rejected value did not set anything: checks that depend on it must
+   * not report the same line again. */
+  if (previous != 0)
+    {
+      g_hash_table_insert (b->seen, (gpointer) d->name, GUINT_TO_POINTER (previous));
+    }
+  else
+    {
+      g_hash_table_remove (b->seen, d->name);
+    }
+}
+
+static void
+hb_hacf_line (HbConfigBuilder *b, char *text, guint line)
+{
+  const char *rest = NULL;
+  g_autofree char *name = hb_hacf_directive_name (text, &rest);
+
+  if (name == NULL)
+    {
+      return;
+    }
+  const HbHacfDirective *d = hb_hacf_lookup (name);
+  if (d == NULL)
+    {
+      hb_config_err (b, HB_CONFIG_ERROR_UNKNOWN_DIRECTIVE, hb_hacf_file (b), line,
+                     "Illegal directive [%s]", name);
+      return;
+    }
+  g_auto (GStrv) values = hb_hacf_split (rest, d->args == HB_HACF_PER_WORD ? " \t," : " \t");
+  if (values[0] == NULL)
+    {
+      hb_config_err (b, HB_CONFIG_ERROR_MISSING_VALUE, hb_hacf_file (b), line,
+                     "directive [%s] needs a value", d->name);
+      return;
+    }
+  hb_hacf_apply (b, d, line, values);
 }
 
 void
@@ -584,12 +335,17 @@ hb_config_parse_hacf (HbConfigBuilder *b)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *contents = NULL;
+  gsize len;
   guint mode;
 
-  if (!hb_config_read_file (b->hacf_path, &contents, &mode, &error))
+  if (!hb_config_read_file (b->hacf_path, &contents, &len, &mode, &error))
     {
       hb_config_err (b, HB_CONFIG_ERROR_IO, b->hacf_path, 0, "Cannot open config file [%s]: %s",
                      b->hacf_path, error->message);
+      return;
+    }
+  if (!hb_config_check_text (b, b->hacf_path, contents, len))
+    {
       return;
     }
   b->hacf_read = TRUE;

@@ -30,44 +30,52 @@ hb_hares_is_bare_ip (const char *spec)
   return dots >= 3;
 }
 
-/* IPaddr argument: ip[/cidr[/nic[/broadcast]]]; a third part starting with
- * a digit is the broadcast address (HB3 resources/heartbeat/IPaddr.in). */
+/* What is wrong with an IPaddr argument ip[/cidr[/nic[/broadcast]]], or
+ * NULL; a third part starting with a digit is the broadcast address
+ * (HB3 resources/heartbeat/IPaddr.in). */
+static const char *
+hb_hares_ipaddr_problem (char **parts)
+{
+  guint n = g_strv_length (parts);
+  guint bits;
+
+  if (n > 4)
+    {
+      return "too many parts";
+    }
+  if (!hb_parse_ipv4 (parts[0], NULL))
+    {
+      return "the address is not an IPv4 address";
+    }
+  if (n >= 2 && !hb_parse_netmask_bits (parts[1], &bits))
+    {
+      return "the netmask must be 0-32 bits or a dotted netmask";
+    }
+  if (n < 3)
+    {
+      return NULL;
+    }
+  if (g_ascii_isdigit (parts[2][0]))
+    {
+      if (n == 4)
+        {
+          return "a broadcast address (third part) cannot be followed by a fourth part";
+        }
+      return hb_parse_ipv4 (parts[2], NULL) ? NULL : "the broadcast address is not an IPv4 address";
+    }
+  if (!hb_is_ifname (parts[2]))
+    {
+      return "the interface name is not valid";
+    }
+  return n < 4 || hb_parse_ipv4 (parts[3], NULL) ? NULL : "the broadcast address is not an IPv4 address";
+}
+
 static gboolean
 hb_hares_check_ipaddr (HbConfigBuilder *b, const char *spec, const char *arg, guint line)
 {
   g_auto (GStrv) parts = g_strsplit (arg, "/", -1);
-  guint n = g_strv_length (parts);
-  guint bits;
-  const char *problem = NULL;
+  const char *problem = hb_hares_ipaddr_problem (parts);
 
-  if (n > 4)
-    {
-      problem = "too many parts";
-    }
-  else if (!hb_parse_ipv4 (parts[0], NULL))
-    {
-      problem = "the address is not an IPv4 address";
-    }
-  else if (n >= 2 && !hb_parse_netmask_bits (parts[1], &bits))
-    {
-      problem = "the netmask must be 0-32 bits or a dotted netmask";
-    }
-  else if (n >= 3 && g_ascii_isdigit (parts[2][0]) && n == 4)
-    {
-      problem = "a broadcast address (third part) cannot be followed by a fourth part";
-    }
-  else if (n >= 3 && g_ascii_isdigit (parts[2][0]) && !hb_parse_ipv4 (parts[2], NULL))
-    {
-      problem = "the broadcast address is not an IPv4 address";
-    }
-  else if (n >= 3 && !g_ascii_isdigit (parts[2][0]) && !hb_is_ifname (parts[2]))
-    {
-      problem = "the interface name is not valid";
-    }
-  else if (n == 4 && !hb_parse_ipv4 (parts[3], NULL))
-    {
-      problem = "the broadcast address is not an IPv4 address";
-    }
   if (problem == NULL)
     {
       return TRUE;
@@ -79,19 +87,23 @@ hb_hares_check_ipaddr (HbConfigBuilder *b, const char *spec, const char *arg, gu
   return FALSE;
 }
 
+/* Script name and arguments of a spec: "name::a::b", or a bare address
+ * that means IPaddr::address. */
+static char **
+hb_hares_split (const char *spec)
+{
+  if (hb_hares_is_bare_ip (spec))
+    {
+      return g_strdupv ((char *[]){ "IPaddr", (char *) spec, NULL });
+    }
+  return g_strsplit (spec, "::", -1);
+}
+
 static HbResource *
 hb_hares_resource (HbConfigBuilder *b, const char *spec, guint line)
 {
-  g_auto (GStrv) parts = NULL;
+  g_auto (GStrv) parts = hb_hares_split (spec);
 
-  if (hb_hares_is_bare_ip (spec))
-    {
-      parts = g_strdupv ((char *[]){ "IPaddr", (char *) spec, NULL });
-    }
-  else
-    {
-      parts = g_strsplit (spec, "::", -1);
-    }
   for (guint i = 0; parts[i] != NULL; i++)
     {
       if (parts[i][0] == '\0')
@@ -229,23 +241,14 @@ hb_hares_group (HbConfigBuilder *b, const char *text, guint line)
     }
 }
 
-void
-hb_config_parse_haresources (HbConfigBuilder *b)
+/* Joins `\` continuations and strips comments; calls `group` for each
+ * non-empty logical line with the number of its first physical line. */
+static void
+hb_hares_logical_lines (HbConfigBuilder *b, char **lines)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *contents = NULL;
   g_autoptr (GString) logical = g_string_new (NULL);
-  guint mode, start = 0;
+  guint start = 0;
 
-  if (!hb_config_read_file (b->haresources_path, &contents, &mode, &error))
-    {
-      hb_config_err (b, HB_CONFIG_ERROR_IO, b->haresources_path, 0,
-                     "Cannot open resources file [%s]: %s (it is required: it lists the resource "
-                     "groups and their preferred nodes; an empty file means no resources)",
-                     b->haresources_path, error->message);
-      return;
-    }
-  g_auto (GStrv) lines = hb_config_split_lines (contents);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       char *hash = strchr (lines[i], '#');
@@ -275,4 +278,28 @@ hb_config_parse_haresources (HbConfigBuilder *b)
         }
       g_string_truncate (logical, 0);
     }
+}
+
+void
+hb_config_parse_haresources (HbConfigBuilder *b)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize len;
+  guint mode;
+
+  if (!hb_config_read_file (b->haresources_path, &contents, &len, &mode, &error))
+    {
+      hb_config_err (b, HB_CONFIG_ERROR_IO, b->haresources_path, 0,
+                     "Cannot open resources file [%s]: %s (it is required: it lists the resource "
+                     "groups and their preferred nodes; an empty file means no resources)",
+                     b->haresources_path, error->message);
+      return;
+    }
+  if (!hb_config_check_text (b, b->haresources_path, contents, len))
+    {
+      return;
+    }
+  g_auto (GStrv) lines = hb_config_split_lines (contents);
+  hb_hares_logical_lines (b, lines);
 }

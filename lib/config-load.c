@@ -46,7 +46,7 @@ hb_config_seen_line (const HbConfigBuilder *b, const char *directive)
 }
 
 gboolean
-hb_config_read_file (const char *path, char **contents_out, guint *mode_out, GError **error)
+hb_config_read_file (const char *path, char **contents_out, gsize *len_out, guint *mode_out, GError **error)
 {
   struct stat st;
   int fd = open (path, O_RDONLY | O_CLOEXEC);
@@ -84,8 +84,28 @@ hb_config_read_file (const char *path, char **contents_out, guint *mode_out, GEr
     }
   close (fd);
   *mode_out = st.st_mode;
+  *len_out = text->len;
   *contents_out = g_string_free (g_steal_pointer (&text), FALSE);
   return TRUE;
+}
+
+gboolean
+hb_config_check_text (HbConfigBuilder *b, const char *path, const char *contents, gsize len)
+{
+  const char *nul = memchr (contents, '\0', len);
+  guint line = 1;
+
+  if (nul == NULL)
+    {
+      return TRUE;
+    }
+  for (const char *p = contents; p < nul; p++)
+    {
+      line += *p == '\n';
+    }
+  /* Lines after a NUL would silently vanish: refuse the file instead. */
+  hb_config_err (b, HB_CONFIG_ERROR_IO, path, line, "contains a NUL byte: not a text file");
+  return FALSE;
 }
 
 char **
@@ -138,6 +158,54 @@ hb_config_first_error (GPtrArray *diags, guint from)
   return NULL;
 }
 
+static gint
+hb_config_file_rank (const HbConfigBuilder *b, const char *file)
+{
+  const char *const order[] = { b->hacf_path, b->authkeys_path, b->haresources_path };
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      if (g_strcmp0 (order[i], file) == 0)
+        {
+          return (gint) i;
+        }
+    }
+  return G_N_ELEMENTS (order);
+}
+
+static gint
+hb_config_diag_cmp (gconstpointer pa, gconstpointer pb, gpointer user_data)
+{
+  const HbDiag *a = *(const HbDiag *const *) pa;
+  const HbDiag *d = *(const HbDiag *const *) pb;
+  gint ra = hb_config_file_rank (user_data, a->file);
+  gint rd = hb_config_file_rank (user_data, d->file);
+
+  if (ra != rd)
+    {
+      return ra - rd;
+    }
+  return a->line < d->line ? -1 : a->line > d->line;
+}
+
+/* Whole-configuration checks run last; report in file and line order
+ * (the sort is stable, so one line's problems keep their order). */
+static void
+hb_config_sort_diags (HbConfigBuilder *b, guint from)
+{
+  g_autoptr (GPtrArray) tail = g_ptr_array_new ();
+
+  for (guint i = from; i < b->diags->len; i++)
+    {
+      g_ptr_array_add (tail, g_ptr_array_index (b->diags, i));
+    }
+  g_ptr_array_sort_with_data (tail, hb_config_diag_cmp, b);
+  for (guint i = 0; i < tail->len; i++)
+    {
+      b->diags->pdata[from + i] = g_ptr_array_index (tail, i);
+    }
+}
+
 HbConfig *
 hb_config_load_full (const HbConfigPaths *paths,
                      const char *local_node,
@@ -177,6 +245,7 @@ hb_config_load_full (const HbConfigPaths *paths,
   hb_config_parse_authkeys (&b);
   hb_config_parse_haresources (&b);
   hb_config_validate (&b);
+  hb_config_sort_diags (&b, first_diag);
 
   if (b.n_errors > 0)
     {

@@ -42,7 +42,11 @@ void hb_config_diag (HbConfigBuilder *b,
 guint hb_config_seen_line (const HbConfigBuilder *b, const char *directive);
 
 /* Reads a whole file; the one I/O lib/ does. `mode_out` receives st_mode. */
-gboolean hb_config_read_file (const char *path, char **contents_out, guint *mode_out, GError **error);
+gboolean hb_config_read_file (const char *path, char **contents_out, gsize *len_out, guint *mode_out,
+                              GError **error);
+
+/* FALSE, with an error naming the line, if the text holds a NUL byte. */
+gboolean hb_config_check_text (HbConfigBuilder *b, const char *path, const char *contents, gsize len);
 
 /* Splits a text into logical lines (CR stripped); the line number of
  * element i is i + 1. */

@@ -18,12 +18,7 @@ hb_validate_timers (HbConfigBuilder *b)
   const HbConfig *c = b->config;
   const char *f = b->hacf_path;
 
-  if (c->keepalive_ms == 0)
-    {
-      hb_config_err (b, HB_CONFIG_ERROR_TIMING, f, hb_config_seen_line (b, "keepalive"),
-                     "keepalive [0ms] is invalid: it must be greater than 0");
-      return;
-    }
+  /* keepalive > 0 and warntime > 0 are checked as they are read. */
   if (c->deadtime_ms <= 2 * (guint64) c->keepalive_ms)
     {
       hb_config_err (b, HB_CONFIG_ERROR_TIMING, f, hb_validate_line (b, "deadtime", "keepalive"),
@@ -50,12 +45,7 @@ hb_validate_timers (HbConfigBuilder *b)
                      "Ping dead time [%ums] is too small compared to keeplive [%ums]", c->deadping_ms,
                      c->keepalive_ms);
     }
-  if (c->warntime_ms == 0)
-    {
-      hb_config_err (b, HB_CONFIG_ERROR_TIMING, f, hb_config_seen_line (b, "warntime"),
-                     "Warn time [0ms] is invalid.");
-    }
-  else if (c->warntime_ms >= c->deadtime_ms)
+  if (c->warntime_ms >= c->deadtime_ms)
     {
       /* Heartbeat does not check this; the warning could then never fire. */
       hb_config_warn (b, HB_CONFIG_ERROR_TIMING, f, hb_validate_line (b, "warntime", "deadtime"),

@@ -130,11 +130,13 @@ hb_parse_uint (const char *text, guint64 min, guint64 max, guint64 *out)
         {
           return FALSE;
         }
-      value = value * 10 + (guint64) (*p - '0');
-      if (value > max)
+      guint64 digit = (guint64) (*p - '0');
+      /* Checked before multiplying, so the value cannot wrap. */
+      if (digit > max || value > (max - digit) / 10)
         {
           return FALSE;
         }
+      value = value * 10 + digit;
     }
   if (value < min)
     {

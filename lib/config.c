@@ -28,6 +28,7 @@ hb_medium_free (HbMedium *medium)
 {
   g_free (medium->dev);
   g_free (medium->peer);
+  g_free (medium->peer_name);
   g_free (medium->group);
   g_free (medium);
 }

@@ -43,7 +43,15 @@ typedef enum
 } HbDiagSeverity;
 
 /* One problem found while loading. `message` always starts with "FILE:LINE: "
- * (LINE is 0 for whole-file problems such as "no nodes defined"). */
+ * (LINE is 0 for whole-file problems such as "no nodes defined"), then
+ * names the offending text in brackets, keeping Heartbeat's wording where
+ * users know it, e.g.
+ *   /etc/ha.d/ha.cf:7: Illegal directive [frobnicate]
+ *   /etc/ha.d/ha.cf:5: Dead time [3000ms] is too small compared to keeplive [2000ms]: ...
+ *   /etc/ha.d/authkeys:0: Bad permissions on keyfile [/etc/ha.d/authkeys], 600 recommended. ...
+ *   /etc/ha.d/haresources:2: Bad nodename in haresources [gamma]: ... (known nodes: a, b)
+ * Secrets from authkeys never appear in a message. Diagnostics come in file
+ * order (ha.cf, authkeys, haresources), then line order. */
 typedef struct
 {
   HbDiagSeverity severity;
@@ -70,12 +78,13 @@ typedef struct
 {
   HbMediumType type;
   char *dev;        /* interface, e.g. "eth1" */
-  char *peer;       /* ucast: peer IPv4 address (dotted quad) */
+  char *peer;       /* ucast: peer IPv4 address (dotted quad; resolved if a host name was written) */
   char *group;      /* mcast: class-D group */
   guint16 port;     /* mcast: its own port; bcast/ucast: the config's udpport */
   guint8 ttl;       /* mcast */
   gboolean loop;    /* mcast */
   guint line;       /* ha.cf line that declared it */
+  char *peer_name;  /* ucast: the peer as written (host name or address) */
 } HbMedium;
 
 typedef enum
@@ -89,7 +98,7 @@ typedef struct
 {
   char *name;         /* lower-cased; for ping nodes the IP, for ping groups NAME */
   HbNodeType type;
-  char **addrs;       /* ping / ping_group: member addresses (NULL-terminated); else NULL */
+  char **addrs;       /* ping / ping_group: member IPv4 addresses, resolved (NULL-terminated); else NULL */
   guint line;
 } HbNodeConf;
 
@@ -213,6 +222,12 @@ typedef struct
   gsize n_interfaces;
   /* `ha-cluster/udp` from /etc/services; 0 means 694 (§4.2). */
   guint16 default_udpport;
+  /* Heartbeat accepts host names for ucast and ping peers (HB3 ucast.c,
+   * "allow use of hostname in ha.cf"). Returns a newly allocated IPv4
+   * dotted quad, or NULL if the name does not resolve. NULL: host names
+   * are an error. */
+  char *(*resolve_ipv4) (const char *host, gpointer user_data);
+  gpointer resolve_data;
 } HbConfigEnv;
 
 /* Reads and validates the three files for node `local_node` (lower-cased
@@ -243,6 +258,11 @@ char *hb_config_dump (const HbConfig *config);
 /* Lookups. */
 const HbNodeConf *hb_config_find_node (const HbConfig *config, const char *name);
 const HbResourceGroup *hb_config_find_group (const HbConfig *config, const char *key);
+
+/* The ha.cf directives recognised (HEARTBEAT-REFERENCE §4.2, plus the
+ * 3.0.6 media plugins), index 0 .. hb_config_n_directives () - 1. */
+guint hb_config_n_directives (void);
+const char *hb_config_directive_name (guint index);
 
 /* "on" / "off" / "legacy". */
 const char *hb_auto_failback_to_string (HbAutoFailback value);

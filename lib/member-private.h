@@ -58,7 +58,7 @@ MemberNode *hb_member_find (const HbMembership *m, const char *name);
 MemberLink *hb_member_find_link (const MemberNode *node, const char *link);
 gint64 hb_member_dead_interval_us (const HbMembership *m, const MemberNode *node);
 gboolean hb_member_status_is_live (const char *status);
-void hb_member_set_status (HbMembership *m, MemberNode *node, const char *status, GPtrArray *out);
+void hb_member_set_status (MemberNode *node, const char *status, GPtrArray *out);
 void hb_member_check_comm_up (HbMembership *m, GPtrArray *out);
 
 /* member-tick.c */

@@ -89,7 +89,7 @@ receive_own (HbMembership *m, gint64 now_us, const HbMemberPacket *pkt, GPtrArra
 
 /* A ping node has no seq or hg: every echo is a sign of life (§2.2). */
 static HbMemberVerdict
-receive_ping (HbMembership *m, MemberNode *node, gint64 now_us, GPtrArray *out)
+receive_ping (MemberNode *node, gint64 now_us, GPtrArray *out)
 {
   refresh_link (node, node->name, now_us, out);
   if (node->have_status)
@@ -102,7 +102,7 @@ receive_ping (HbMembership *m, MemberNode *node, gint64 now_us, GPtrArray *out)
   node->have_status = TRUE;
   node->declared_dead = FALSE;
   node->last_status_us = now_us;
-  hb_member_set_status (m, node, HB_NODE_STATUS_PING, out);
+  hb_member_set_status (node, HB_NODE_STATUS_PING, out);
   return HB_MEMBER_PROCESS;
 }
 
@@ -222,16 +222,19 @@ track_seq (HbMembership *m, MemberNode *node, const HbMemberPacket *pkt, gint64 
     }
 }
 
-/* §2.2 late heartbeat: measured between consecutive status packets. */
+/* §2.2 late heartbeat: measured between consecutive status packets. The CRIT
+ * form also covers a node we already declared dead, so the two never disagree
+ * when the interval equals the dead interval to the millisecond. */
 static void
-check_late (const HbMembership *m, MemberNode *node, guint64 iv_ms, GPtrArray *out)
+check_late (const HbMembership *m, MemberNode *node, guint64 iv_ms, gboolean was_dead,
+            GPtrArray *out)
 {
   guint64 deadtime_ms = node->dt_ms != 0 ? node->dt_ms
                                          : (guint64) (m->deadtime_us / G_TIME_SPAN_MILLISECOND);
   guint64 warntime_ms = (guint64) (m->warntime_us / G_TIME_SPAN_MILLISECOND);
   HbMemberEvent *ev = NULL;
 
-  if (iv_ms > deadtime_ms)
+  if (iv_ms > deadtime_ms || was_dead)
     {
       ev = hb_member_emit (out, HB_MEMBER_EVENT_NODE_LATE, HB_MEMBER_SEVERITY_CRIT, node,
                            "Late heartbeat: Node %s: interval %" G_GUINT64_FORMAT
@@ -261,7 +264,7 @@ apply_status (HbMembership *m, MemberNode *node, const HbMemberPacket *pkt, gint
       guint64 iv_ms = (guint64) (now_us - node->last_status_us) / G_TIME_SPAN_MILLISECOND;
 
       node->worst_ms = MAX (node->worst_ms, iv_ms);
-      check_late (m, node, iv_ms, out);
+      check_late (m, node, iv_ms, node->declared_dead, out);
     }
   node->have_status = TRUE;
   node->last_status_us = now_us;
@@ -276,7 +279,7 @@ apply_status (HbMembership *m, MemberNode *node, const HbMemberPacket *pkt, gint
                  ? HB_NODE_STATUS_UP
                  : node->status;
     }
-  hb_member_set_status (m, node, status, out);
+  hb_member_set_status (node, status, out);
 }
 
 static HbMemberVerdict
@@ -349,7 +352,7 @@ hb_membership_receive (HbMembership *m, gint64 now_us, const HbMemberPacket *pkt
     }
   else if (node->type == HB_MEMBER_NODE_PING)
     {
-      verdict = receive_ping (m, node, now_us, events_out);
+      verdict = receive_ping (node, now_us, events_out);
     }
   else
     {

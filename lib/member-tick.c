@@ -33,7 +33,7 @@ expire_links (MemberNode *node, gint64 now_us, gint64 interval_us, GPtrArray *ou
 }
 
 static void
-expire_node (HbMembership *m, MemberNode *node, gint64 now_us, gint64 interval_us, GPtrArray *out)
+expire_node (MemberNode *node, gint64 now_us, gint64 interval_us, GPtrArray *out)
 {
   HbMemberEvent *ev;
   gboolean ping = (node->type == HB_MEMBER_NODE_PING);
@@ -44,7 +44,7 @@ expire_node (HbMembership *m, MemberNode *node, gint64 now_us, gint64 interval_u
       return;
     }
   node->declared_dead = TRUE;
-  hb_member_set_status (m, node, HB_NODE_STATUS_DEAD, out);
+  hb_member_set_status (node, HB_NODE_STATUS_DEAD, out);
   /* §2.2: ping node death never leads to takeover, so it gets its own type. */
   ev = hb_member_emit (out, ping ? HB_MEMBER_EVENT_PING_DEAD : HB_MEMBER_EVENT_NODE_DEAD,
                        HB_MEMBER_SEVERITY_WARNING, node, "node %s: is dead", node->name);
@@ -112,7 +112,7 @@ expire_nodes (HbMembership *m, gint64 now_us, GPtrArray *out)
         }
       interval_us = hb_member_dead_interval_us (m, node);
       expire_links (node, now_us, interval_us, out);
-      expire_node (m, node, now_us, interval_us, out);
+      expire_node (node, now_us, interval_us, out);
       request_rexmits (m, node, now_us, out);
     }
 }

@@ -30,8 +30,15 @@ member_node_free (MemberNode *node)
 static void
 add_link (MemberNode *node, const char *name)
 {
-  MemberLink *link = g_new0 (MemberLink, 1);
+  MemberLink *link;
 
+  /* Several media may share a device (`bcast eth1` plus `ucast eth1 IP`, or
+   * one `ucast eth1 IP` line per node in a shared ha.cf): one link each. */
+  if (hb_member_find_link (node, name) != NULL)
+    {
+      return;
+    }
+  link = g_new0 (MemberLink, 1);
   link->name = g_strdup (name);
   g_ptr_array_add (node->links, link);
 }
@@ -76,13 +83,6 @@ validate_links (const char *const *links, GError **error)
       if (links[i][0] == '\0')
         {
           return fail (error, "membership: empty link name%s", "");
-        }
-      for (guint j = 0; j < i; j++)
-        {
-          if (strcmp (links[i], links[j]) == 0)
-            {
-              return fail (error, "membership: link '%s' listed twice", links[i]);
-            }
         }
     }
   return TRUE;
@@ -247,11 +247,10 @@ hb_member_status_is_live (const char *status)
 
 /* The one place a remote node's status changes. */
 void
-hb_member_set_status (HbMembership *m, MemberNode *node, const char *status, GPtrArray *out)
+hb_member_set_status (MemberNode *node, const char *status, GPtrArray *out)
 {
   HbMemberEvent *ev;
 
-  (void) m;
   if (strcmp (node->status, status) == 0)
     {
       return;
@@ -336,6 +335,33 @@ hb_membership_set_local_status (HbMembership *m, gint64 now_us, const char *stat
         }
     }
   hb_member_check_comm_up (m, events_out);
+}
+
+gboolean
+hb_membership_node_left (HbMembership *m, gint64 now_us, const char *node, GPtrArray *events_out)
+{
+  MemberNode *n;
+
+  g_return_val_if_fail (m != NULL, FALSE);
+  hb_member_expire (m, now_us, events_out);
+  n = hb_member_find (m, node);
+  if (n == NULL || n->is_local || n->type != HB_MEMBER_NODE_NORMAL)
+    {
+      return FALSE;
+    }
+  n->declared_dead = FALSE; /* it told us: not a partition when it returns */
+  hb_member_set_status (n, HB_NODE_STATUS_DEAD, events_out);
+  return TRUE;
+}
+
+gboolean
+hb_membership_rexmit_nak (HbMembership *m, const char *node, guint64 seq)
+{
+  MemberNode *n;
+
+  g_return_val_if_fail (m != NULL, FALSE);
+  n = hb_member_find (m, node);
+  return n != NULL && !n->is_local && hb_seqtrack_forget (n->seq, seq);
 }
 
 void

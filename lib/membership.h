@@ -66,7 +66,8 @@ typedef struct
   const HbMemberNodeParam *nodes;  /* every configured node, the local one included */
   guint n_nodes;
   const char *const *links;        /* NULL-terminated medium names ("eth1", ...): the links of
-                                    * every normal node. A ping node has one link named like it. */
+                                    * every normal node; repeated names are one link. A ping
+                                    * node has one link named like it. */
   guint keepalive_ms;
   guint deadtime_ms;
   guint warntime_ms;
@@ -100,9 +101,11 @@ typedef struct
 {
   const char *from_node;  /* `src`, lower-cased; required */
   const char *link;       /* medium it arrived on (for ping nodes: ignored); NULL = unknown */
-  gboolean is_status;     /* t=status (for ping nodes every packet counts as status) */
+  gboolean is_status;     /* t=status: the only packets that refresh a node's liveness
+                           * (for ping nodes every packet counts; no late warnings) */
   gboolean is_ns;         /* t=NS_*: no seq/hg tracking, only the `dest` check */
-  const char *status;     /* `st` of a status packet; NULL: ping nodes get "ping" */
+  const char *status;     /* `st` of a status packet; NULL keeps the known status (`up`
+                           * after init/dead). Ping nodes always become "ping". */
   const char *dest;       /* `dest`, NULL when absent */
   gboolean has_seq;
   guint64 seq;            /* `seq` (hex on the wire), > 0 */
@@ -120,7 +123,10 @@ typedef enum
   HB_MEMBER_EVENT_LINK_UP,
   HB_MEMBER_EVENT_LINK_DEAD,
   HB_MEMBER_EVENT_NODE_RESTART,       /* status with a higher hg than the last non-zero one */
-  HB_MEMBER_EVENT_PARTITION_HEALED,   /* same hg, newer seq, from a node we declared dead */
+  HB_MEMBER_EVENT_PARTITION_HEALED,   /* same hg, newer seq, from a node we declared dead
+                                       * (CRIT; Heartbeat adds `Deadtime value may be too
+                                       * small.`). Input for split-brain healing, not a
+                                       * reason to restart ourselves. */
   HB_MEMBER_EVENT_COMM_UP,            /* every node heard or dead: local status is now active */
   HB_MEMBER_EVENT_LOCAL_STATUS,       /* hb_membership_set_local_status() changed it */
   HB_MEMBER_EVENT_NO_LOCAL_HEARTBEAT, /* hb_membership_local_heartbeat() not called for deadtime */
@@ -187,7 +193,9 @@ HbMemberVerdict hb_membership_receive (HbMembership *m, gint64 now_us, const HbM
 
 /* Earliest instant at which hb_membership_tick() has something to do
  * (node/link death, rexmit request, local heartbeat watchdog); G_MAXINT64 if
- * nothing is pending. Changes after every receive/tick/set call. */
+ * nothing is pending. Changes after every receive/tick/set call, so re-arm the
+ * timer after each; it may already be in the past (arm with a zero delay).
+ * Ticking at the returned instant always makes progress. */
 gint64 hb_membership_next_deadline_us (const HbMembership *m);
 
 /* Processes every deadline <= now_us: nodes dead exactly when
@@ -204,6 +212,19 @@ void hb_membership_set_local_status (HbMembership *m, gint64 now_us, const char 
  * on, a gap longer than deadtime between calls (a stalled daemon) yields
  * NO_LOCAL_HEARTBEAT `No local heartbeat. Forcing restart.` once. */
 void hb_membership_local_heartbeat (HbMembership *m, gint64 now_us);
+
+/* A peer announced that it left cleanly (its `t=shutdone`, §3.7): its status
+ * becomes `dead` now, with a NODE_STATUS event (`Status update for node X:
+ * status dead`) and no NODE_DEAD timeout later, since the takeover logic
+ * already handles the shutdown notice. Its next status packet brings it back.
+ * FALSE (nothing changes) for an unknown node, the local node or a ping node. */
+gboolean hb_membership_node_left (HbMembership *m, gint64 now_us, const char *node,
+                                  GPtrArray *events_out);
+
+/* `node` answered our request with `t=NS_nak_rexmit firstseq=<seq>` (§1.9):
+ * stop asking for it. TRUE if it was still missing (the daemon then logs
+ * Heartbeat's `Irretrievably lost packet`). */
+gboolean hb_membership_rexmit_nak (HbMembership *m, const char *node, guint64 seq);
 
 /* ---- queries (cl_status: listnodes, nodestatus, nodetype, listhblinks, hblinkstatus) ---- */
 

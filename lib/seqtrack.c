@@ -208,6 +208,19 @@ hb_seqtrack_take_due (HbSeqTrack *track, gint64 now_us, gint64 repeat_us, GArray
   return n;
 }
 
+gboolean
+hb_seqtrack_forget (HbSeqTrack *track, guint64 seq)
+{
+  gint idx = find_missing (track, seq);
+
+  if (idx < 0)
+    {
+      return FALSE;
+    }
+  g_array_remove_index (track->missing, (guint) idx);
+  return TRUE;
+}
+
 void
 hb_seqtrack_cancel_requests (HbSeqTrack *track)
 {

@@ -72,6 +72,11 @@ gint64 hb_seqtrack_next_due_us (const HbSeqTrack *track);
  * to now_us + repeat_us. Returns how many were appended. */
 guint hb_seqtrack_take_due (HbSeqTrack *track, gint64 now_us, gint64 repeat_us, GArray *seqs_out);
 
+/* Gives up on missing `seq` (the peer answered NS_nak_rexmit): it is no longer
+ * requested, and arriving later it is an old duplicate. FALSE if it was not
+ * missing. */
+gboolean hb_seqtrack_forget (HbSeqTrack *track, guint64 seq);
+
 /* Stops every pending request (the peer is no longer up/active); the seqs stay
  * recorded as missing so a late retransmission is still accepted. */
 void hb_seqtrack_cancel_requests (HbSeqTrack *track);

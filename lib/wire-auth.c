@@ -122,7 +122,15 @@ set_auth_field (HbMsg *msg, const HbAuthKey keys[HB_AUTH_MAX_KEYS], guint index,
     {
       return FALSE;
     }
-  /* ha_msg_mod: replaced in place if present, else appended last. */
+  /* ha_msg_mod: replaced in place if present, else appended last. Several
+   * `auth` fields (a caller's mistake) would make our own packet fail
+   * verification, so they collapse into one, appended last. */
+  if (hb_msg_lookup (msg, AUTH_FIELD) != NULL && single_auth_field (msg) == NULL)
+    {
+      while (hb_msg_remove (msg, AUTH_FIELD))
+        {
+        }
+    }
   hb_msg_set_string (msg, AUTH_FIELD, token);
   return TRUE;
 }

@@ -723,6 +723,53 @@ test_verify_names_peer (void)
   g_assert_cmpstr (error->message, ==, "node [node2] failed authentication");
 }
 
+/* Found by fuzz-wire: several auth fields must not survive signing, or our
+ * own packet fails verification. */
+static void
+test_sign_duplicate_auth (void)
+{
+  HbAuthKey keys[HB_AUTH_MAX_KEYS];
+
+  fill_keys (keys);
+  for (int f = HB_WIRE_CLASSIC; f <= HB_WIRE_NETSTRING; f++)
+    {
+      g_autoptr (HbMsg) msg = build_status ();
+      g_autoptr (HbMsg) back = NULL;
+      g_autoptr (GBytes) bytes = NULL;
+      g_autoptr (GError) error = NULL;
+
+      hb_msg_add_string (msg, "auth", "1 0");
+      hb_msg_add_string (msg, "x", "y");
+      hb_msg_add_string (msg, "auth", "2 0");
+      g_assert_true (hb_wire_encode_signed (msg, keys, 3, (HbWireFormat) f, &bytes, &error));
+      g_assert_cmpstr (hb_msg_nth (msg, hb_msg_n_fields (msg) - 1)->name, ==, "auth");
+      g_assert_true (hb_msg_remove (msg, "auth"));
+      g_assert_null (hb_msg_lookup (msg, "auth"));
+      g_assert_cmpint (hb_wire_decode_and_verify (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                                  keys, &back, &error), ==, 3);
+      g_assert_no_error (error);
+    }
+}
+
+/* An auth field that is not last keeps its place (ha_msg_mod). */
+static void
+test_sign_in_place (void)
+{
+  HbAuthKey keys[HB_AUTH_MAX_KEYS];
+  g_autoptr (HbMsg) msg = build_status ();
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+
+  fill_keys (keys);
+  hb_msg_add_string (msg, "auth", "old");
+  hb_msg_add_string (msg, "after", "1");
+  g_assert_true (hb_wire_encode_signed (msg, keys, 1, HB_WIRE_CLASSIC, &bytes, &error));
+  g_assert_cmpstr (hb_msg_nth (msg, hb_msg_n_fields (msg) - 2)->name, ==, "auth");
+  g_assert_cmpint (hb_wire_decode_and_verify (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                              keys, NULL, &error), ==, 1);
+  g_assert_no_error (error);
+}
+
 static void
 test_sign_unconfigured (void)
 {
@@ -778,5 +825,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/wire/verify/names-peer", test_verify_names_peer);
   g_test_add_func ("/wire/signed/unconfigured", test_sign_unconfigured);
+  g_test_add_func ("/wire/signed/duplicate-auth", test_sign_duplicate_auth);
+  g_test_add_func ("/wire/signed/in-place", test_sign_in_place);
   return g_test_run ();
 }
