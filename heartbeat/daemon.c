@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "api-server.h"
+#include "daemon-api.h"
 #include "generation-file.h"
 #include "media.h"
 #include "membership.h"
@@ -640,112 +641,6 @@ open_media (HbDaemon *daemon, GError **error)
   return TRUE;
 }
 
-/* ---- the API (cl_status) ---------------------------------------------------------------- */
-
-static GStrv
-api_list_nodes (gpointer user_data)
-{
-  HbDaemon *daemon = user_data;
-
-  return hb_membership_list_nodes (daemon->membership);
-}
-
-static char *
-api_node_status (const char *node, gpointer user_data)
-{
-  HbDaemon *daemon = user_data;
-
-  return g_strdup (hb_membership_node_status (daemon->membership, node));
-}
-
-static char *
-api_node_type (const char *node, gpointer user_data)
-{
-  HbDaemon *daemon = user_data;
-
-  return g_strdup (hb_member_node_type_to_string (hb_membership_node_type (daemon->membership, node)));
-}
-
-static GStrv
-api_list_links (const char *node, gpointer user_data)
-{
-  HbDaemon *daemon = user_data;
-
-  return hb_membership_list_links (daemon->membership, node);
-}
-
-static char *
-api_link_status (const char *node, const char *link, gpointer user_data)
-{
-  HbDaemon *daemon = user_data;
-
-  return g_strdup (hb_membership_link_status (daemon->membership, node, link));
-}
-
-static char *
-api_rsc_status (gpointer user_data)
-{
-  (void) user_data;
-  /* Resource management arrives with the takeover issue: nothing is held. */
-  return g_strdup ("none");
-}
-
-typedef char *(*ParamFunc) (const HbConfig *config);
-
-static char *
-param_ms (guint ms)
-{
-  /* As ha.cf would write it: whole seconds bare, else with "ms" (§4.1). */
-  return ms % 1000 == 0 ? g_strdup_printf ("%u", ms / 1000) : g_strdup_printf ("%ums", ms);
-}
-
-static char *p_keepalive (const HbConfig *c) { return param_ms (c->keepalive_ms); }
-static char *p_deadtime (const HbConfig *c) { return param_ms (c->deadtime_ms); }
-static char *p_warntime (const HbConfig *c) { return param_ms (c->warntime_ms); }
-static char *p_initdead (const HbConfig *c) { return param_ms (c->initdead_ms); }
-static char *p_deadping (const HbConfig *c) { return param_ms (c->deadping_ms); }
-static char *p_udpport (const HbConfig *c) { return g_strdup_printf ("%u", c->udpport); }
-static char *p_hopfudge (const HbConfig *c) { return g_strdup_printf ("%u", c->hopfudge); }
-static char *p_failback (const HbConfig *c) { return g_strdup (hb_auto_failback_to_string (c->auto_failback)); }
-static char *p_logfacility (const HbConfig *c) { return g_strdup (c->logfacility != NULL ? c->logfacility : "none"); }
-static char *p_cluster (const HbConfig *c) { return g_strdup (c->cluster); }
-
-static const struct
-{
-  const char *name;
-  ParamFunc func;
-} parameters[] = {
-  { "keepalive", p_keepalive }, { "deadtime", p_deadtime },   { "warntime", p_warntime },
-  { "initdead", p_initdead },   { "deadping", p_deadping },   { "udpport", p_udpport },
-  { "hopfudge", p_hopfudge },   { "auto_failback", p_failback }, { "logfacility", p_logfacility },
-  { "cluster", p_cluster },
-};
-
-static char *
-api_parameter (const char *name, gpointer user_data)
-{
-  HbDaemon *daemon = user_data;
-
-  for (gsize i = 0; i < G_N_ELEMENTS (parameters); i++)
-    {
-      if (strcmp (name, parameters[i].name) == 0)
-        {
-          return parameters[i].func (daemon->config);
-        }
-    }
-  return NULL;
-}
-
-static const HbApiHandler api_handler = {
-  .list_nodes = api_list_nodes,
-  .node_status = api_node_status,
-  .node_type = api_node_type,
-  .list_links = api_list_links,
-  .link_status = api_link_status,
-  .rsc_status = api_rsc_status,
-  .parameter = api_parameter,
-};
-
 /* ---- worst heartbeat interval, for tuning deadtime (§8.2) -------------------------------- */
 
 static void
@@ -875,7 +770,7 @@ hb_daemon_new (const HbDaemonOptions *options, HbConfig *config, GError **error)
   start_keepalive (daemon);
   daemon->worst_gap_source = attach (g_timeout_source_new_seconds (WORST_GAP_LOG_PERIOD_S),
                                      on_worst_gap_timer, daemon);
-  daemon->api = hb_api_server_new (NULL, daemon->rundir, &api_handler, daemon, error);
+  daemon->api = hb_api_server_new (NULL, daemon->rundir, hb_daemon_api_handler (), daemon, error);
   if (daemon->api == NULL)
     {
       return NULL;
@@ -1020,4 +915,10 @@ const HbConfig *
 hb_daemon_config (const HbDaemon *daemon)
 {
   return daemon->config;
+}
+
+const HbMembership *
+hb_daemon_membership (const HbDaemon *daemon)
+{
+  return daemon->membership;
 }

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "logger.h"
+#include "membership.h"
 
 G_BEGIN_DECLS
 
@@ -45,5 +46,7 @@ void hb_daemon_reload (HbDaemon *daemon, HbConfig *config);
 void hb_daemon_shutdown (HbDaemon *daemon);
 
 const HbConfig *hb_daemon_config (const HbDaemon *daemon);
+/* The live membership (replaced on a reload that changes nodes or timers). */
+const HbMembership *hb_daemon_membership (const HbDaemon *daemon);
 
 G_END_DECLS
