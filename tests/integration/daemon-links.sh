@@ -27,6 +27,22 @@ dl_start b beta
 check "alpha sees beta active" -- dl_wait_log 10 a "Status update for node beta: status active"
 check "link beta:eth0 up" -- dl_wait_log 5 a "Link beta:eth0 up."
 check "link beta:eth1 up" -- dl_wait_log 5 a "Link beta:eth1 up."
+# Bad packets: junk and a forged status (wrong key) from beta's address are
+# dropped with one rate-limited line per source and reason; nothing else.
+# (cat sends each file in one write, so one datagram.)
+printf 'junk' > "$DL_TMP/junk"
+printf '>>>\nt=status\nst=active\nsrc=beta\nseq=1\nhg=1\nauth=3 0123456789abcdef0123456789abcdef01234567\n<<<\n' > "$DL_TMP/forged"
+for i in 1 2 3; do
+  for f in junk forged; do
+    lab_exec b bash -c "cat '$DL_TMP/$f' > /dev/udp/192.0.2.11/10694"
+  done
+done
+check "junk is dropped and logged naming the source" -- \
+  dl_wait_log 5 a "Dropped packet from 192.0.2.12:"
+sleep 0.5
+n=$(grep -c "Dropped packet from 192.0.2.12:" "$(dl_log a)")
+ok $(( n == 2 ? 0 : 1 )) "one log line per source and reason for 6 bad packets (got $n)"
+grep "Dropped packet" "$(dl_log a)" | sed 's/^/# /'
 sleep 5 # past the startup deadtime bonus (§1.7)
 ip -n "$(lab_ns b)" link set eth1 down
 check "cutting eth1 marks link beta:eth1 dead" -- dl_wait_log 10 a "Link beta:eth1 dead."
