@@ -94,6 +94,14 @@ handle_events (HbDaemon *daemon, GPtrArray *events)
         case HB_MEMBER_EVENT_LOCAL_STATUS:
           local_changed = TRUE;
           break;
+        case HB_MEMBER_EVENT_NODE_DEAD:
+        case HB_MEMBER_EVENT_PING_DEAD:
+          /* The detection latency, measured on the monotonic clock: what
+           * bench/detect-latency reports and users compare to deadtime. */
+          hb_log (HB_LOG_INFO, "node %s: declared dead %" G_GUINT64_FORMAT " ms after its last "
+                  "heartbeat (dead interval %u ms)", ev->node, ev->interval_ms,
+                  hb_membership_dead_interval_ms (daemon->membership, ev->node));
+          break;
         default:
           break;
         }
