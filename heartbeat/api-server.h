@@ -62,7 +62,10 @@ typedef struct
    * (keepalive, deadtime, udpport, auto_failback, ...); NULL if unknown.
    * "hbversion" is answered by the server itself (HB_VERSION). */
   char *(*parameter) (const char *name, gpointer user_data);
-  /* hb_standby / hb_takeover (HEARTBEAT-REFERENCE §3.8). Start the exchange
+  /* hb_standby / hb_takeover (HEARTBEAT-REFERENCE §3.8). standby never gets
+   * HB_API_HOLD_FAILBACK (the server maps it to FOREIGN, as hb_standby
+   * does); takeover gets it unchanged, for the peer to run hb_standby with
+   * no argument (= all), the 3.0.6 quirk. Start the exchange
    * and return at once: TRUE with a one-line message for the user in
    * *message_out (e.g. "Going standby [all]."), or FALSE with `error` set
    * (its message is shown to the user, e.g. "Standby mode only implemented
