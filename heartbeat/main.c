@@ -366,7 +366,7 @@ main (int argc, char **argv)
   fill_defaults ();
   if (opts.version)
     {
-      printf ("%s\n", HB_VERSION);
+      printf ("systole %s (heartbeat-compatible)\n", HB_VERSION);
       return HB_EXIT_OK;
     }
   if (opts.test)
