@@ -166,6 +166,14 @@ add_control_fields (HbDaemon *daemon, HbMsg *msg, gboolean sequenced, guint64 se
     }
 }
 
+/* `msgfmt classic` (the default, §1.4's recommendation) or `netstring`. */
+static HbWireFormat
+wire_format (const HbConfig *config)
+{
+  return config->msgfmt != NULL && strcmp (config->msgfmt, "netstring") == 0 ? HB_WIRE_NETSTRING
+                                                                               : HB_WIRE_CLASSIC;
+}
+
 static void
 send_bytes (HbDaemon *daemon, GBytes *bytes)
 {
@@ -198,7 +206,7 @@ send_msg (HbDaemon *daemon, HbMsg *msg)
 
   add_control_fields (daemon, msg, sequenced, seq);
   if (!hb_wire_encode_signed (msg, daemon->config->auth_keys, daemon->config->auth_active,
-                              HB_WIRE_CLASSIC, &bytes, &error))
+                              wire_format (daemon->config), &bytes, &error))
     {
       hb_log (HB_LOG_ERR, "cannot encode %s message: %s", type, error->message);
       return NULL;

@@ -107,7 +107,18 @@ hb_logger_configure (HbLogger *logger, const HbConfig *config,
     {
       closelog ();
     }
-  if (config->logfacility != NULL && hb_logfmt_facility (config->logfacility, &facility))
+  if (config->logfacility != NULL)
+    {
+      hb_logfmt_facility (config->logfacility, &facility);
+    }
+  else if (logger->logfile_fd < 0 && logger->debugfile_fd < 0 && logfile_override == NULL
+           && config->logfile == NULL)
+    {
+      /* Nowhere to log: Heartbeat then uses logd, which writes to syslog
+       * (§4.2 use_logd); we go to syslog directly. */
+      facility = LOG_DAEMON;
+    }
+  if (facility >= 0)
     {
       /* No LOG_PID: the text carries "[pid]" itself (§2.3). */
       openlog ("heartbeat", LOG_NDELAY, facility);

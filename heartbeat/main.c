@@ -265,8 +265,9 @@ static int
 run_node (HbConfig *config, GPtrArray *diags)
 {
   g_autofree char *hostname = local_hostname ();
-  gboolean no_log = opts.logfile == NULL && config->logfile == NULL && config->logfacility == NULL;
-  g_autoptr (HbLogger) logger = hb_logger_new ("heartbeat", no_log);
+  gboolean no_log = opts.logfile == NULL && config->logfile == NULL && config->debugfile == NULL
+                    && config->logfacility == NULL;
+  g_autoptr (HbLogger) logger = hb_logger_new ("heartbeat", opts.foreground && no_log);
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr (GError) error = NULL;
   HbDaemonOptions dopts = { opts.statedir, opts.rundir, opts.logfile, hostname, logger, loop };

@@ -44,4 +44,6 @@ run_case bcast "bcast eth0"
 # One ha.cf line per peer on both nodes: each skips the line naming itself.
 run_case ucast "ucast eth0 192.0.2.11" "ucast eth0 192.0.2.12"
 run_case mcast "mcast eth0 239.0.2.1 10695 1 0"
+# The netstring framing that Heartbeat 3.0.6 itself sends (§1.4).
+run_case netstring "bcast eth0" "msgfmt netstring"
 done_testing
