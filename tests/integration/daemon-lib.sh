@@ -69,3 +69,15 @@ dl_dump_logs() {
     [ -f "$f" ] && { diag "---- $f"; diag "$(tail -25 "$f")"; }
   done
 }
+
+# dl_stop_check NODE LABEL: SIGTERM NODE's daemon, wait for it, and check
+# that it exited 0 and printed no sanitizer report (ASan/LSan/UBSan builds).
+dl_stop_check() {
+  local node=$1 label=$2 pid rc
+  eval "pid=\$DL_PID_$node"
+  kill -TERM "$pid" 2>/dev/null
+  wait "$pid"; rc=$?
+  ok "$rc" "$label: SIGTERM shuts $node down cleanly (exit $rc)"
+  ! grep -qE "Sanitizer|runtime error" "$DL_TMP/$node/stderr" 2>/dev/null
+  ok $? "$label: no sanitizer report from $node" || diag "$(head -30 "$DL_TMP/$node/stderr")"
+}

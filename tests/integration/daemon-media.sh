@@ -35,6 +35,8 @@ run_case() { # run_case KIND HA.CF-MEDIA-LINE... (the same ha.cf media on both n
   # Log stamps have 1 s resolution: dead no earlier than t0 (second of the
   # kill) and no later than t0 + deadtime + 1 s (+1 s for the rounding).
   ok $(( t1 >= t0 && t1 <= t0 + DEADTIME_S + 2 ? 0 : 1 )) "$kind: declared dead within deadtime + 1 s (kill $t0, dead $t1)"
+  dl_stop_check a "$kind"
+  check "$kind: the shutdown is logged" -- dl_wait_log 2 a "alpha Heartbeat shutdown complete."
   [ "$TAP_FAILED" -eq 0 ] || dl_dump_logs
   lab_cleanup_noexit
   rm -rf "${DL_TMP:?}"/a "${DL_TMP:?}"/b
