@@ -2,57 +2,12 @@
  * Facts: HEARTBEAT-REFERENCE §1.7 (control fields), §1.8 (auth), §1.9
  * (generations, seq, rexmit), §2.2 (transitions and their log lines), §3.7
  * (shutdown notice). */
-#include "daemon.h"
-
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "api-server.h"
 #include "daemon-api.h"
-#include "generation-file.h"
-#include "media.h"
-#include "membership.h"
-#include "ping.h"
-#include "wire.h"
-#include "xmithist.h"
-
-/* §1.7: for the first 5 s the daemon advertises deadtime + 2000 ms. */
-#define STARTUP_DT_EXTRA_MS 2000
-#define STARTUP_DT_PERIOD_US (5 * G_USEC_PER_SEC)
-/* Bad-packet log lines: at most one per source and reason per this period. */
-#define BADPACK_LOG_PERIOD_US (60 * G_USEC_PER_SEC)
-#define BADPACK_MAX_KEYS 256
-/* How often the worst heartbeat intervals are written to the log. */
-#define WORST_GAP_LOG_PERIOD_S 3600
-/* After sending shutdone, wait this long so the datagrams leave (§3.7: 1 s). */
-#define SHUTDOWN_LINGER_MS 200
-
-struct _HbDaemon
-{
-  HbDaemonOptions options;
-  char *statedir;
-  char *rundir;
-  char *logfile;
-  char *hostname;
-  HbConfig *config;
-  guint32 generation;
-  guint8 uuid[HB_UUID_LEN];
-  guint64 next_seq;
-  gint64 started_us;
-  GPtrArray *media;          /* of HbMediaChannel* */
-  HbPinger *pinger;          /* NULL without ping nodes */
-  HbMembership *membership;
-  HbXmitHist *xmithist;
-  GHashTable *peer_uuids;    /* node name -> GBytes (16 bytes), learnt from srcuuid */
-  GHashTable *ack_triggers;  /* node name -> GUINT_TO_POINTER (trigger + 1) */
-  GHashTable *badpack_last;  /* "addr reason" -> gint64* last log time */
-  GSource *keepalive_source;
-  GSource *deadline_source;
-  GSource *worst_gap_source;
-  GSource *linger_source;
-  HbApiServer *api;
-  gboolean shutting_down;
-};
+#include "daemon-private.h"
 
 /* ---- logging of membership events -------------------------------------------------- */
 
@@ -68,12 +23,8 @@ prio_of (HbMemberSeverity severity)
   return (guint) severity < G_N_ELEMENTS (map) ? map[severity] : HB_LOG_INFO;
 }
 
-static void send_status (HbDaemon *daemon);
-static void send_rexmit_request (HbDaemon *daemon, const char *node, guint64 seq);
-static void rearm_deadline (HbDaemon *daemon);
-
-static void
-handle_events (HbDaemon *daemon, GPtrArray *events)
+void
+hb_daemon_handle_events (HbDaemon *daemon, GPtrArray *events)
 {
   gboolean local_changed = FALSE;
 
@@ -88,7 +39,7 @@ handle_events (HbDaemon *daemon, GPtrArray *events)
       switch (ev->type)
         {
         case HB_MEMBER_EVENT_REXMIT_REQUEST:
-          send_rexmit_request (daemon, ev->node, ev->seq);
+          hb_daemon_send_rexmit_request (daemon, ev->node, ev->seq);
           break;
         case HB_MEMBER_EVENT_COMM_UP:
         case HB_MEMBER_EVENT_LOCAL_STATUS:
@@ -110,430 +61,11 @@ handle_events (HbDaemon *daemon, GPtrArray *events)
   /* Peers learn of a local status change at once, not a keepalive later. */
   if (local_changed && !daemon->shutting_down)
     {
-      send_status (daemon);
+      hb_daemon_send_status (daemon);
     }
 }
 
-/* ---- sending ------------------------------------------------------------------------ */
-
-static char *
-read_loadavg (void)
-{
-  g_autofree char *text = NULL;
-  char *nl;
-
-  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
-    {
-      return g_strdup ("n/a");
-    }
-  nl = strchr (text, '\n');
-  if (nl != NULL)
-    {
-      *nl = '\0';
-    }
-  return g_steal_pointer (&text);
-}
-
-/* The control fields of §1.7, appended in Heartbeat's order. */
-static void
-add_control_fields (HbDaemon *daemon, HbMsg *msg, gboolean sequenced, guint64 seq)
-{
-  const char *dest = hb_msg_get (msg, "dest");
-
-  hb_msg_add_string (msg, "src", daemon->config->local_node);
-  hb_msg_add_binary (msg, "srcuuid", daemon->uuid, HB_UUID_LEN);
-  if (sequenced)
-    {
-      hb_msg_add_hex (msg, "seq", seq);
-    }
-  hb_msg_add_hex (msg, "hg", daemon->generation);
-  hb_msg_add_hex (msg, "ts", (guint64) MAX (time (NULL), 0));
-  if (sequenced)
-    {
-      g_autofree char *ld = read_loadavg ();
-      hb_msg_add_string (msg, "ld", ld);
-    }
-  hb_msg_add_uint (msg, "ttl", daemon->config->hopfudge + daemon->config->nodes->len);
-  if (dest != NULL)
-    {
-      GBytes *uuid = g_hash_table_lookup (daemon->peer_uuids, dest);
-      if (uuid != NULL)
-        {
-          gsize len = 0;
-          const guint8 *data = g_bytes_get_data (uuid, &len);
-          hb_msg_add_binary (msg, "destuuid", data, len);
-        }
-    }
-}
-
-/* `msgfmt classic` (the default, §1.4's recommendation) or `netstring`. */
-static HbWireFormat
-wire_format (const HbConfig *config)
-{
-  return config->msgfmt != NULL && strcmp (config->msgfmt, "netstring") == 0 ? HB_WIRE_NETSTRING
-                                                                               : HB_WIRE_CLASSIC;
-}
-
-static void
-send_bytes (HbDaemon *daemon, GBytes *bytes)
-{
-  gsize len = 0;
-  const guint8 *data = g_bytes_get_data (bytes, &len);
-
-  for (guint i = 0; i < daemon->media->len; i++)
-    {
-      g_autoptr (GError) error = NULL;
-
-      if (!hb_media_send (g_ptr_array_index (daemon->media, i), data, len, &error))
-        {
-          /* A medium whose link is down fails every keepalive: say so at
-           * debug level only; peers see the link die anyway. */
-          hb_log (HB_LOG_DEBUG, "send failed: %s", error->message);
-        }
-    }
-}
-
-/* Signs and sends `msg` on every medium; sequenced messages (every type but
- * NS_*) get the next seq and go into the retransmission history (§1.9). */
-static GBytes *
-send_msg (HbDaemon *daemon, HbMsg *msg)
-{
-  const char *type = hb_msg_get (msg, "t");
-  gboolean sequenced = type == NULL || !g_str_has_prefix (type, "NS_");
-  guint64 seq = sequenced ? daemon->next_seq++ : 0;
-  g_autoptr (GBytes) bytes = NULL;
-  g_autoptr (GError) error = NULL;
-
-  add_control_fields (daemon, msg, sequenced, seq);
-  if (!hb_wire_encode_signed (msg, daemon->config->auth_keys, daemon->config->auth_active,
-                              wire_format (daemon->config), &bytes, &error))
-    {
-      hb_log (HB_LOG_ERR, "cannot encode %s message: %s", type, error->message);
-      return NULL;
-    }
-  if (sequenced)
-    {
-      hb_xmithist_add (daemon->xmithist, seq, bytes);
-    }
-  send_bytes (daemon, bytes);
-  return g_steal_pointer (&bytes);
-}
-
-static guint
-advertised_deadtime_ms (HbDaemon *daemon)
-{
-  gboolean early = g_get_monotonic_time () - daemon->started_us < STARTUP_DT_PERIOD_US;
-
-  return daemon->config->deadtime_ms + (early ? STARTUP_DT_EXTRA_MS : 0);
-}
-
-static void
-send_status (HbDaemon *daemon)
-{
-  g_autoptr (HbMsg) msg = hb_msg_new ();
-  g_autoptr (GBytes) bytes_sent = NULL;
-
-  hb_msg_add_string (msg, "t", "status");
-  hb_msg_add_string (msg, "st", hb_membership_local_status (daemon->membership));
-  hb_msg_add_hex (msg, "dt", advertised_deadtime_ms (daemon));
-  hb_msg_add_string (msg, "protocol", "1");
-  bytes_sent = send_msg (daemon, msg);
-  hb_membership_local_heartbeat (daemon->membership, g_get_monotonic_time ());
-}
-
-static void
-send_rexmit_request (HbDaemon *daemon, const char *node, guint64 seq)
-{
-  g_autoptr (HbMsg) msg = hb_msg_new ();
-
-  /* §1.9: firstseq/lastseq are decimal in requests. */
-  hb_msg_add_string (msg, "t", "NS_rexmit");
-  hb_msg_add_string (msg, "dest", node);
-  hb_msg_add_uint (msg, "firstseq", seq);
-  hb_msg_add_uint (msg, "lastseq", seq);
-  g_bytes_unref (send_msg (daemon, msg));
-}
-
-static void
-send_nak (HbDaemon *daemon, const char *node, guint64 seq, const char *reason)
-{
-  g_autoptr (HbMsg) msg = hb_msg_new ();
-
-  hb_msg_add_string (msg, "t", "NS_nak_rexmit");
-  hb_msg_add_hex (msg, "firstseq", seq);
-  hb_msg_add_string (msg, "dest", node);
-  hb_msg_add_string (msg, "info", reason);
-  g_bytes_unref (send_msg (daemon, msg));
-}
-
-/* §1.9 ACKs: a peer's seq s is acked when s % 10 equals a random trigger
- * chosen per peer, which keeps a 3.0.6 sender's flow control window open. */
-static void
-maybe_ack (HbDaemon *daemon, const char *node, guint64 seq)
-{
-  gpointer stored = g_hash_table_lookup (daemon->ack_triggers, node);
-  guint trigger;
-
-  if (stored == NULL)
-    {
-      stored = GUINT_TO_POINTER (g_random_int_range (0, 10) + 1);
-      g_hash_table_insert (daemon->ack_triggers, g_strdup (node), stored);
-    }
-  trigger = GPOINTER_TO_UINT (stored) - 1;
-  if (seq % 10 == trigger)
-    {
-      g_autoptr (HbMsg) msg = hb_msg_new ();
-      hb_msg_add_string (msg, "t", "NS_ackmsg");
-      hb_msg_add_string (msg, "dest", node);
-      hb_msg_add_hex (msg, "ackseq", seq);
-      g_bytes_unref (send_msg (daemon, msg));
-    }
-}
-
-/* The echo payload of Heartbeat's ping plugin: a signed NS_st (§2.2). */
-static GBytes *
-ping_payload (HbDaemon *daemon)
-{
-  g_autoptr (HbMsg) msg = hb_msg_new ();
-  GBytes *bytes = NULL;
-
-  hb_msg_add_string (msg, "t", "NS_st");
-  hb_msg_add_string (msg, "st", "ping");
-  hb_msg_add_string (msg, "info", "ping");
-  hb_msg_add_string (msg, "src", daemon->config->local_node);
-  hb_msg_add_hex (msg, "ts", (guint64) MAX (time (NULL), 0));
-  if (!hb_wire_encode_signed (msg, daemon->config->auth_keys, daemon->config->auth_active,
-                              HB_WIRE_CLASSIC, &bytes, NULL))
-    {
-      return NULL;
-    }
-  return bytes;
-}
-
-static gboolean
-on_keepalive (gpointer user_data)
-{
-  HbDaemon *daemon = user_data;
-
-  send_status (daemon);
-  if (daemon->pinger != NULL)
-    {
-      g_autoptr (GBytes) payload = ping_payload (daemon);
-      hb_pinger_send (daemon->pinger, payload);
-    }
-  return G_SOURCE_CONTINUE;
-}
-
-/* ---- receiving ---------------------------------------------------------------------- */
-
-/* Logs a dropped datagram at most once per source and reason per period
- * (`log_badpack`, §4.2), naming the sender's address. */
-static void
-log_bad_packet (HbDaemon *daemon, GInetSocketAddress *from, const char *medium, const char *reason)
-{
-  g_autofree char *addr = g_inet_address_to_string (g_inet_socket_address_get_address (from));
-  g_autofree char *key = g_strdup_printf ("%s %s", addr, reason);
-  gint64 now = g_get_monotonic_time ();
-  gint64 *last = g_hash_table_lookup (daemon->badpack_last, key);
-
-  if (!daemon->config->log_badpack || (last != NULL && now - *last < BADPACK_LOG_PERIOD_US))
-    {
-      return;
-    }
-  if (g_hash_table_size (daemon->badpack_last) >= BADPACK_MAX_KEYS)
-    {
-      g_hash_table_remove_all (daemon->badpack_last);
-    }
-  last = g_new (gint64, 1);
-  *last = now;
-  g_hash_table_replace (daemon->badpack_last, g_steal_pointer (&key), last);
-  hb_log (HB_LOG_WARNING, "Dropped packet from %s:%u on %s: %s", addr,
-          g_inet_socket_address_get_port (from), medium, reason);
-}
-
-static void
-remember_uuid (HbDaemon *daemon, const HbMsg *msg, const char *src)
-{
-  gsize len = 0;
-  const guint8 *uuid = hb_msg_get_binary (msg, "srcuuid", &len);
-
-  if (uuid != NULL && len == HB_UUID_LEN && !g_hash_table_contains (daemon->peer_uuids, src))
-    {
-      g_hash_table_insert (daemon->peer_uuids, g_strdup (src), g_bytes_new (uuid, len));
-    }
-}
-
-static void
-serve_rexmit (HbDaemon *daemon, const HbMsg *msg, const char *src)
-{
-  g_autoptr (GPtrArray) replies = g_ptr_array_new_with_free_func ((GDestroyNotify) hb_xmit_reply_free);
-  guint64 first = 0, last = 0;
-
-  if (!hb_msg_get_uint (msg, "firstseq", &first) || !hb_msg_get_uint (msg, "lastseq", &last))
-    {
-      hb_log (HB_LOG_WARNING, "Bad NS_rexmit request from %s", src);
-      return;
-    }
-  hb_xmithist_serve (daemon->xmithist, g_get_monotonic_time (), first, last, src, replies);
-  for (guint i = 0; i < replies->len; i++)
-    {
-      const HbXmitReply *reply = g_ptr_array_index (replies, i);
-
-      if (reply->kind == HB_XMIT_RESEND)
-        {
-          send_bytes (daemon, reply->msg);
-          continue;
-        }
-      hb_log (reply->kind == HB_XMIT_NAK ? HB_LOG_ERR : HB_LOG_WARNING, "%s", reply->message);
-      if (reply->kind == HB_XMIT_NAK)
-        {
-          send_nak (daemon, src, reply->seq, reply->reason);
-        }
-    }
-}
-
-/* A starting 3.0.6 node asks one peer for the node list (`t=reqnodes`) and
- * does not declare its communication up until `t=repnodes` answers (seen in
- * the captures of shared/vectors/heartbeat-3.0.6: dest first, then t,
- * nodelist with a trailing blank, delnodelist). */
-static void
-answer_reqnodes (HbDaemon *daemon, const char *src)
-{
-  g_autoptr (HbMsg) msg = hb_msg_new ();
-  g_autoptr (GString) list = g_string_new (NULL);
-
-  for (guint i = 0; i < daemon->config->nodes->len; i++)
-    {
-      const HbNodeConf *node = g_ptr_array_index (daemon->config->nodes, i);
-      if (node->type == HB_NODE_NORMAL)
-        {
-          g_string_append_printf (list, "%s ", node->name);
-        }
-    }
-  hb_msg_add_string (msg, "dest", src);
-  hb_msg_add_string (msg, "t", "repnodes");
-  hb_msg_add_string (msg, "nodelist", list->str);
-  hb_msg_add_string (msg, "delnodelist", " ");
-  g_bytes_unref (send_msg (daemon, msg));
-}
-
-/* Acts on a message membership judged new (HB_MEMBER_PROCESS). */
-static void
-dispatch (HbDaemon *daemon, const HbMsg *msg, const char *type, const char *src)
-{
-  guint64 seq = 0;
-
-  if (strcmp (type, "NS_rexmit") == 0)
-    {
-      serve_rexmit (daemon, msg, src);
-    }
-  else if (strcmp (type, "NS_nak_rexmit") == 0)
-    {
-      hb_log (HB_LOG_ERR, "Irretrievably lost packet: node %s seq %s", src,
-              hb_msg_get (msg, "firstseq") != NULL ? hb_msg_get (msg, "firstseq") : "?");
-    }
-  else if (strcmp (type, "reqnodes") == 0)
-    {
-      answer_reqnodes (daemon, src);
-    }
-  else if (strcmp (type, "shutdone") == 0)
-    {
-      hb_log (HB_LOG_INFO, "Received shutdown notice from '%s'.", src);
-    }
-  /* NS_ackmsg: we keep no flow control window (§1.9 allows it): ignored. */
-  if (!g_str_has_prefix (type, "NS_") && hb_msg_get_hex (msg, "seq", &seq))
-    {
-      maybe_ack (daemon, src, seq);
-    }
-}
-
-static gboolean
-fill_packet (const HbMsg *msg, const char *src, const char *link, HbMemberPacket *pkt)
-{
-  const char *type = hb_msg_get (msg, "t");
-  guint64 dt = 0;
-
-  memset (pkt, 0, sizeof *pkt);
-  pkt->from_node = src;
-  pkt->link = link;
-  /* A shutdone carries st=dead (§3.7): it counts as the node's last status,
-   * so peers mark a node that leaves cleanly dead at once. */
-  pkt->is_status = strcmp (type, "status") == 0 || strcmp (type, "shutdone") == 0;
-  pkt->is_ns = g_str_has_prefix (type, "NS_");
-  pkt->status = pkt->is_status ? hb_msg_get (msg, "st") : NULL;
-  pkt->dest = hb_msg_get (msg, "dest");
-  pkt->has_seq = hb_msg_get_hex (msg, "seq", &pkt->seq) && pkt->seq > 0;
-  pkt->has_gen = hb_msg_get_hex (msg, "hg", &pkt->gen);
-  if (pkt->is_status && hb_msg_get_hex (msg, "dt", &dt))
-    {
-      pkt->dt_ms = (guint) MIN (dt, G_MAXUINT);
-    }
-  return !pkt->is_status || (pkt->status != NULL && pkt->status[0] != '\0'
-                             && strlen (pkt->status) < HB_WIRE_STATUSLENG);
-}
-
-static void
-on_datagram (HbMediaChannel *channel, const guint8 *data, gsize len, GInetSocketAddress *from,
-             gpointer user_data)
-{
-  HbDaemon *daemon = user_data;
-  g_autoptr (HbMsg) msg = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) events = hb_member_events_new ();
-  g_autofree char *src = NULL;
-  const char *type;
-  HbMemberPacket pkt;
-  HbMemberVerdict verdict;
-
-  if (hb_wire_decode_and_verify (data, len, daemon->config->auth_keys, &msg, &error) < 0)
-    {
-      log_bad_packet (daemon, from, hb_media_describe (channel), error->message);
-      return;
-    }
-  type = hb_msg_get (msg, "t");
-  if (type == NULL || hb_msg_get (msg, "src") == NULL
-      || strlen (hb_msg_get (msg, "src")) >= HB_WIRE_HOSTLENG)
-    {
-      log_bad_packet (daemon, from, hb_media_describe (channel), "no message type or source");
-      return;
-    }
-  src = g_ascii_strdown (hb_msg_get (msg, "src"), -1);
-  if (!fill_packet (msg, src, hb_media_link_name (channel), &pkt))
-    {
-      log_bad_packet (daemon, from, hb_media_describe (channel), "bad status field");
-      return;
-    }
-  verdict = hb_membership_receive (daemon->membership, g_get_monotonic_time (), &pkt, events);
-  if (verdict == HB_MEMBER_DROP_UNKNOWN_NODE)
-    {
-      g_autofree char *why = g_strdup_printf ("node [%s] is not in our configuration", src);
-      log_bad_packet (daemon, from, hb_media_describe (channel), why);
-    }
-  else if (verdict == HB_MEMBER_PROCESS)
-    {
-      remember_uuid (daemon, msg, src);
-      dispatch (daemon, msg, type, src);
-    }
-  handle_events (daemon, events);
-  rearm_deadline (daemon);
-}
-
-/* An echo reply is a status of the ping node (§2.2): no seq, no generation. */
-static void
-on_ping_reply (const char *node, gpointer user_data)
-{
-  HbDaemon *daemon = user_data;
-  g_autoptr (GPtrArray) events = hb_member_events_new ();
-  HbMemberPacket pkt = { 0 };
-
-  pkt.from_node = node;
-  pkt.link = node;
-  pkt.is_status = TRUE;
-  pkt.is_ns = TRUE;
-  hb_membership_receive (daemon->membership, g_get_monotonic_time (), &pkt, events);
-  handle_events (daemon, events);
-  rearm_deadline (daemon);
-}
+/* ---- ping nodes ---------------------------------------------------------------------- */
 
 static void
 start_pinger (HbDaemon *daemon)
@@ -541,7 +73,7 @@ start_pinger (HbDaemon *daemon)
   g_autoptr (GError) error = NULL;
 
   g_clear_pointer (&daemon->pinger, hb_pinger_free);
-  daemon->pinger = hb_pinger_new (daemon->config, on_ping_reply, daemon, &error);
+  daemon->pinger = hb_pinger_new (daemon->config, hb_daemon_on_ping_reply, daemon, &error);
   if (error != NULL)
     {
       hb_log (HB_LOG_ERR, "%s: ping nodes will be reported dead", error->message);
@@ -561,16 +93,16 @@ on_deadline (gpointer user_data)
   g_autoptr (GPtrArray) events = hb_member_events_new ();
 
   hb_membership_tick (daemon->membership, g_get_monotonic_time (), events);
-  handle_events (daemon, events);
-  rearm_deadline (daemon);
+  hb_daemon_handle_events (daemon, events);
+  hb_daemon_rearm_deadline (daemon);
   return G_SOURCE_CONTINUE;
 }
 
 /* ONE timer, armed at membership's next deadline: a node is declared dead as
  * soon as its dead interval has passed, not at the next 250 ms poll as in
  * Heartbeat (§2.2). GLib dispatches a ready time no earlier than asked. */
-static void
-rearm_deadline (HbDaemon *daemon)
+void
+hb_daemon_rearm_deadline (HbDaemon *daemon)
 {
   gint64 due = hb_membership_next_deadline_us (daemon->membership);
 
@@ -633,7 +165,7 @@ open_media (HbDaemon *daemon, GError **error)
     {
       const HbMedium *conf = g_ptr_array_index (daemon->config->media, i);
       g_autoptr (GError) local = NULL;
-      HbMediaChannel *channel = hb_media_open (conf, NULL, on_datagram, daemon, &local);
+      HbMediaChannel *channel = hb_media_open (conf, NULL, hb_daemon_on_datagram, daemon, &local);
 
       if (channel == NULL)
         {
@@ -711,7 +243,7 @@ start_keepalive (HbDaemon *daemon)
 {
   clear_source (&daemon->keepalive_source);
   daemon->keepalive_source = attach (g_timeout_source_new (daemon->config->keepalive_ms),
-                                     on_keepalive, daemon);
+                                     hb_daemon_on_keepalive, daemon);
 }
 
 static gboolean
@@ -752,8 +284,8 @@ start_membership (HbDaemon *daemon, GError **error)
       return FALSE;
     }
   hb_membership_set_local_status (daemon->membership, g_get_monotonic_time (), "up", events);
-  handle_events (daemon, events);
-  rearm_deadline (daemon);
+  hb_daemon_handle_events (daemon, events);
+  hb_daemon_rearm_deadline (daemon);
   return TRUE;
 }
 
@@ -919,10 +451,10 @@ hb_daemon_shutdown (HbDaemon *daemon)
    * cost them deadtime. */
   hb_msg_add_string (msg, "t", "shutdone");
   hb_msg_add_string (msg, "st", "dead");
-  bytes = send_msg (daemon, msg);
+  bytes = hb_daemon_send_msg (daemon, msg);
   if (bytes != NULL)
     {
-      send_bytes (daemon, bytes); /* same seq: a duplicate to whoever got the first */
+      hb_daemon_send_bytes (daemon, bytes); /* same seq: a duplicate to whoever got the first */
     }
   daemon->linger_source = attach (g_timeout_source_new (SHUTDOWN_LINGER_MS), on_linger_done, daemon);
 }
