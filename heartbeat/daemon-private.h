@@ -1,0 +1,75 @@
+/* systole: the HbDaemon's state, shared by daemon.c (life cycle, timers,
+ * membership events), daemon-send.c (what we send) and daemon-recv.c (what we
+ * receive). Not for use outside the daemon. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "api-server.h"
+#include "daemon.h"
+#include "generation-file.h"
+#include "media.h"
+#include "membership.h"
+#include "ping.h"
+#include "wire.h"
+#include "xmithist.h"
+
+G_BEGIN_DECLS
+
+/* §1.7: for the first 5 s the daemon advertises deadtime + 2000 ms. */
+#define STARTUP_DT_EXTRA_MS 2000
+#define STARTUP_DT_PERIOD_US (5 * G_USEC_PER_SEC)
+/* Bad-packet log lines: at most one per source and reason per this period. */
+#define BADPACK_LOG_PERIOD_US (60 * G_USEC_PER_SEC)
+#define BADPACK_MAX_KEYS 256
+/* How often the worst heartbeat intervals are written to the log. */
+#define WORST_GAP_LOG_PERIOD_S 3600
+/* After sending shutdone, wait this long so the datagrams leave (§3.7: 1 s). */
+#define SHUTDOWN_LINGER_MS 200
+
+struct _HbDaemon
+{
+  HbDaemonOptions options;
+  char *statedir;
+  char *rundir;
+  char *logfile;
+  char *hostname;
+  HbConfig *config;
+  guint32 generation;
+  guint8 uuid[HB_UUID_LEN];
+  guint64 next_seq;
+  gint64 started_us;
+  GPtrArray *media;          /* of HbMediaChannel* */
+  HbPinger *pinger;          /* NULL without ping nodes */
+  HbMembership *membership;
+  HbXmitHist *xmithist;
+  GHashTable *peer_uuids;    /* node name -> GBytes (16 bytes), learnt from srcuuid */
+  GHashTable *ack_triggers;  /* node name -> GUINT_TO_POINTER (trigger + 1) */
+  GHashTable *badpack_last;  /* "addr reason" -> gint64* last log time */
+  GSource *keepalive_source;
+  GSource *deadline_source;
+  GSource *worst_gap_source;
+  GSource *linger_source;
+  HbApiServer *api;
+  gboolean shutting_down;
+};
+
+/* daemon.c */
+void hb_daemon_handle_events (HbDaemon *daemon, GPtrArray *events);
+void hb_daemon_rearm_deadline (HbDaemon *daemon);
+
+/* daemon-send.c */
+void hb_daemon_send_bytes (HbDaemon *daemon, GBytes *bytes);
+GBytes *hb_daemon_send_msg (HbDaemon *daemon, HbMsg *msg);
+void hb_daemon_send_status (HbDaemon *daemon);
+void hb_daemon_send_rexmit_request (HbDaemon *daemon, const char *node, guint64 seq);
+void hb_daemon_send_nak (HbDaemon *daemon, const char *node, guint64 seq, const char *reason);
+void hb_daemon_maybe_ack (HbDaemon *daemon, const char *node, guint64 seq);
+gboolean hb_daemon_on_keepalive (gpointer user_data);
+
+/* daemon-recv.c */
+void hb_daemon_on_datagram (HbMediaChannel *channel, const guint8 *data, gsize len,
+                            GInetSocketAddress *from, gpointer user_data);
+void hb_daemon_on_ping_reply (const char *node, gpointer user_data);
+
+G_END_DECLS

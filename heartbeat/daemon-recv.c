@@ -1,0 +1,217 @@
+/* systole: what a node receives: decode and verify every datagram (§1.2-1.8),
+ * hand it to membership (§1.9, §2.2), act on the messages membership lets
+ * through, and log bad packets at a bounded rate. */
+#include <string.h>
+
+#include "daemon-private.h"
+
+/* ---- receiving ---------------------------------------------------------------------- */
+
+/* Logs a dropped datagram at most once per source and reason per period
+ * (`log_badpack`, §4.2), naming the sender's address. */
+static void
+log_bad_packet (HbDaemon *daemon, GInetSocketAddress *from, const char *medium, const char *reason)
+{
+  g_autofree char *addr = g_inet_address_to_string (g_inet_socket_address_get_address (from));
+  g_autofree char *key = g_strdup_printf ("%s %s", addr, reason);
+  gint64 now = g_get_monotonic_time ();
+  gint64 *last = g_hash_table_lookup (daemon->badpack_last, key);
+
+  if (!daemon->config->log_badpack || (last != NULL && now - *last < BADPACK_LOG_PERIOD_US))
+    {
+      return;
+    }
+  if (g_hash_table_size (daemon->badpack_last) >= BADPACK_MAX_KEYS)
+    {
+      g_hash_table_remove_all (daemon->badpack_last);
+    }
+  last = g_new (gint64, 1);
+  *last = now;
+  g_hash_table_replace (daemon->badpack_last, g_steal_pointer (&key), last);
+  hb_log (HB_LOG_WARNING, "Dropped packet from %s:%u on %s: %s", addr,
+          g_inet_socket_address_get_port (from), medium, reason);
+}
+
+static void
+remember_uuid (HbDaemon *daemon, const HbMsg *msg, const char *src)
+{
+  gsize len = 0;
+  const guint8 *uuid = hb_msg_get_binary (msg, "srcuuid", &len);
+
+  if (uuid != NULL && len == HB_UUID_LEN && !g_hash_table_contains (daemon->peer_uuids, src))
+    {
+      g_hash_table_insert (daemon->peer_uuids, g_strdup (src), g_bytes_new (uuid, len));
+    }
+}
+
+static void
+serve_rexmit (HbDaemon *daemon, const HbMsg *msg, const char *src)
+{
+  g_autoptr (GPtrArray) replies = g_ptr_array_new_with_free_func ((GDestroyNotify) hb_xmit_reply_free);
+  guint64 first = 0, last = 0;
+
+  if (!hb_msg_get_uint (msg, "firstseq", &first) || !hb_msg_get_uint (msg, "lastseq", &last))
+    {
+      hb_log (HB_LOG_WARNING, "Bad NS_rexmit request from %s", src);
+      return;
+    }
+  hb_xmithist_serve (daemon->xmithist, g_get_monotonic_time (), first, last, src, replies);
+  for (guint i = 0; i < replies->len; i++)
+    {
+      const HbXmitReply *reply = g_ptr_array_index (replies, i);
+
+      if (reply->kind == HB_XMIT_RESEND)
+        {
+          hb_daemon_send_bytes (daemon, reply->msg);
+          continue;
+        }
+      hb_log (reply->kind == HB_XMIT_NAK ? HB_LOG_ERR : HB_LOG_WARNING, "%s", reply->message);
+      if (reply->kind == HB_XMIT_NAK)
+        {
+          hb_daemon_send_nak (daemon, src, reply->seq, reply->reason);
+        }
+    }
+}
+
+/* A starting 3.0.6 node asks one peer for the node list (`t=reqnodes`) and
+ * does not declare its communication up until `t=repnodes` answers (seen in
+ * the captures of shared/vectors/heartbeat-3.0.6: dest first, then t,
+ * nodelist with a trailing blank, delnodelist). */
+static void
+answer_reqnodes (HbDaemon *daemon, const char *src)
+{
+  g_autoptr (HbMsg) msg = hb_msg_new ();
+  g_autoptr (GString) list = g_string_new (NULL);
+
+  for (guint i = 0; i < daemon->config->nodes->len; i++)
+    {
+      const HbNodeConf *node = g_ptr_array_index (daemon->config->nodes, i);
+      if (node->type == HB_NODE_NORMAL)
+        {
+          g_string_append_printf (list, "%s ", node->name);
+        }
+    }
+  hb_msg_add_string (msg, "dest", src);
+  hb_msg_add_string (msg, "t", "repnodes");
+  hb_msg_add_string (msg, "nodelist", list->str);
+  hb_msg_add_string (msg, "delnodelist", " ");
+  g_bytes_unref (hb_daemon_send_msg (daemon, msg));
+}
+
+/* Acts on a message membership judged new (HB_MEMBER_PROCESS). */
+static void
+dispatch (HbDaemon *daemon, const HbMsg *msg, const char *type, const char *src)
+{
+  guint64 seq = 0;
+
+  if (strcmp (type, "NS_rexmit") == 0)
+    {
+      serve_rexmit (daemon, msg, src);
+    }
+  else if (strcmp (type, "NS_nak_rexmit") == 0)
+    {
+      hb_log (HB_LOG_ERR, "Irretrievably lost packet: node %s seq %s", src,
+              hb_msg_get (msg, "firstseq") != NULL ? hb_msg_get (msg, "firstseq") : "?");
+    }
+  else if (strcmp (type, "reqnodes") == 0)
+    {
+      answer_reqnodes (daemon, src);
+    }
+  else if (strcmp (type, "shutdone") == 0)
+    {
+      hb_log (HB_LOG_INFO, "Received shutdown notice from '%s'.", src);
+    }
+  /* NS_ackmsg: we keep no flow control window (§1.9 allows it): ignored. */
+  if (!g_str_has_prefix (type, "NS_") && hb_msg_get_hex (msg, "seq", &seq))
+    {
+      hb_daemon_maybe_ack (daemon, src, seq);
+    }
+}
+
+static gboolean
+fill_packet (const HbMsg *msg, const char *src, const char *link, HbMemberPacket *pkt)
+{
+  const char *type = hb_msg_get (msg, "t");
+  guint64 dt = 0;
+
+  memset (pkt, 0, sizeof *pkt);
+  pkt->from_node = src;
+  pkt->link = link;
+  /* A shutdone carries st=dead (§3.7): it counts as the node's last status,
+   * so peers mark a node that leaves cleanly dead at once. */
+  pkt->is_status = strcmp (type, "status") == 0 || strcmp (type, "shutdone") == 0;
+  pkt->is_ns = g_str_has_prefix (type, "NS_");
+  pkt->status = pkt->is_status ? hb_msg_get (msg, "st") : NULL;
+  pkt->dest = hb_msg_get (msg, "dest");
+  pkt->has_seq = hb_msg_get_hex (msg, "seq", &pkt->seq) && pkt->seq > 0;
+  pkt->has_gen = hb_msg_get_hex (msg, "hg", &pkt->gen);
+  if (pkt->is_status && hb_msg_get_hex (msg, "dt", &dt))
+    {
+      pkt->dt_ms = (guint) MIN (dt, G_MAXUINT);
+    }
+  return !pkt->is_status || (pkt->status != NULL && pkt->status[0] != '\0'
+                             && strlen (pkt->status) < HB_WIRE_STATUSLENG);
+}
+
+void
+hb_daemon_on_datagram (HbMediaChannel *channel, const guint8 *data, gsize len, GInetSocketAddress *from,
+             gpointer user_data)
+{
+  HbDaemon *daemon = user_data;
+  g_autoptr (HbMsg) msg = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) events = hb_member_events_new ();
+  g_autofree char *src = NULL;
+  const char *type;
+  HbMemberPacket pkt;
+  HbMemberVerdict verdict;
+
+  if (hb_wire_decode_and_verify (data, len, daemon->config->auth_keys, &msg, &error) < 0)
+    {
+      log_bad_packet (daemon, from, hb_media_describe (channel), error->message);
+      return;
+    }
+  type = hb_msg_get (msg, "t");
+  if (type == NULL || hb_msg_get (msg, "src") == NULL
+      || strlen (hb_msg_get (msg, "src")) >= HB_WIRE_HOSTLENG)
+    {
+      log_bad_packet (daemon, from, hb_media_describe (channel), "no message type or source");
+      return;
+    }
+  src = g_ascii_strdown (hb_msg_get (msg, "src"), -1);
+  if (!fill_packet (msg, src, hb_media_link_name (channel), &pkt))
+    {
+      log_bad_packet (daemon, from, hb_media_describe (channel), "bad status field");
+      return;
+    }
+  verdict = hb_membership_receive (daemon->membership, g_get_monotonic_time (), &pkt, events);
+  if (verdict == HB_MEMBER_DROP_UNKNOWN_NODE)
+    {
+      g_autofree char *why = g_strdup_printf ("node [%s] is not in our configuration", src);
+      log_bad_packet (daemon, from, hb_media_describe (channel), why);
+    }
+  else if (verdict == HB_MEMBER_PROCESS)
+    {
+      remember_uuid (daemon, msg, src);
+      dispatch (daemon, msg, type, src);
+    }
+  hb_daemon_handle_events (daemon, events);
+  hb_daemon_rearm_deadline (daemon);
+}
+
+/* An echo reply is a status of the ping node (§2.2): no seq, no generation. */
+void
+hb_daemon_on_ping_reply (const char *node, gpointer user_data)
+{
+  HbDaemon *daemon = user_data;
+  g_autoptr (GPtrArray) events = hb_member_events_new ();
+  HbMemberPacket pkt = { 0 };
+
+  pkt.from_node = node;
+  pkt.link = node;
+  pkt.is_status = TRUE;
+  pkt.is_ns = TRUE;
+  hb_membership_receive (daemon->membership, g_get_monotonic_time (), &pkt, events);
+  hb_daemon_handle_events (daemon, events);
+  hb_daemon_rearm_deadline (daemon);
+}

@@ -1,0 +1,40 @@
+/* systole: the generation number file (pure parse/format; no I/O, no clock).
+ *
+ * Facts: HEARTBEAT-REFERENCE §1.9. The file holds a decimal number; it is
+ * rewritten on each start as the number right-aligned in 15 columns plus
+ * "\n" (16 bytes). A missing file seeds the generation with time(NULL).
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define HB_GENERATION_ERROR (hb_generation_error_quark ())
+GQuark hb_generation_error_quark (void);
+
+typedef enum
+{
+  HB_GENERATION_ERROR_EMPTY,
+  HB_GENERATION_ERROR_SYNTAX,
+  HB_GENERATION_ERROR_RANGE,
+} HbGenerationError;
+
+/* Size of the record written back. */
+#define HB_GENERATION_RECORD_LEN 16
+
+/* Parses the file contents (`len` bytes, not necessarily NUL-terminated):
+ * optional blanks, decimal digits, optional blanks/newline. The value must
+ * fit in 32 bits, as it travels as `hg` in hex and Heartbeat stores it in a
+ * seqno_t-sized field. */
+gboolean hb_generation_parse (const char *text, gsize len, guint32 *gen_out, GError **error);
+
+/* The 16-byte record (15 columns + "\n") for `gen`, NUL-terminated. */
+char *hb_generation_format (guint32 gen);
+
+/* The generation of this run: previous + 1, or `now_s` + 1 when there was
+ * no previous one (Heartbeat seeds with time(NULL) and then increments).
+ * Wraps from G_MAXUINT32 to 1 rather than 0 (0 means "unknown" to peers). */
+guint32 hb_generation_next (gboolean have_previous, guint32 previous, gint64 now_s);
+
+G_END_DECLS

@@ -1,0 +1,98 @@
+/* Unit tests for lib/generation (HEARTBEAT-REFERENCE §1.9). */
+#include "generation.h"
+
+typedef struct
+{
+  const char *text;
+  gboolean ok;
+  guint32 value;
+  gint code;
+} ParseCase;
+
+static const ParseCase parse_cases[] = {
+  { "     1432334411\n", TRUE, 1432334411, 0 },
+  { "7", TRUE, 7, 0 },
+  { "  42  \n\n", TRUE, 42, 0 },
+  { "4294967295\n", TRUE, G_MAXUINT32, 0 },
+  { "4294967296\n", FALSE, 0, HB_GENERATION_ERROR_RANGE },
+  { "99999999999999999999999\n", FALSE, 0, HB_GENERATION_ERROR_RANGE },
+  { "", FALSE, 0, HB_GENERATION_ERROR_EMPTY },
+  { "   \n", FALSE, 0, HB_GENERATION_ERROR_EMPTY },
+  { "-5\n", FALSE, 0, HB_GENERATION_ERROR_SYNTAX },
+  { "12abc\n", FALSE, 0, HB_GENERATION_ERROR_SYNTAX },
+  { "12 13\n", FALSE, 0, HB_GENERATION_ERROR_SYNTAX },
+  { "0x10\n", FALSE, 0, HB_GENERATION_ERROR_SYNTAX },
+};
+
+static void
+test_parse (gconstpointer data)
+{
+  const ParseCase *c = data;
+  g_autoptr (GError) error = NULL;
+  guint32 value = 12345;
+  gboolean ok = hb_generation_parse (c->text, strlen (c->text), &value, &error);
+
+  g_assert_cmpint (ok, ==, c->ok);
+  if (c->ok)
+    {
+      g_assert_no_error (error);
+      g_assert_cmpuint (value, ==, c->value);
+    }
+  else
+    {
+      g_assert_error (error, HB_GENERATION_ERROR, c->code);
+      g_assert_cmpuint (value, ==, 12345);
+    }
+}
+
+static void
+test_parse_not_terminated (void)
+{
+  /* The buffer is not NUL-terminated: the parser must stop at len. */
+  const char buf[] = { '1', '2', '3', '4' };
+  guint32 value = 0;
+
+  g_assert_true (hb_generation_parse (buf, 2, &value, NULL));
+  g_assert_cmpuint (value, ==, 12);
+}
+
+static void
+test_format (void)
+{
+  g_autofree char *rec = hb_generation_format (1432334411);
+  g_autofree char *one = hb_generation_format (1);
+  g_autofree char *max = hb_generation_format (G_MAXUINT32);
+  guint32 back = 0;
+
+  g_assert_cmpstr (rec, ==, "     1432334411\n");
+  g_assert_cmpuint (strlen (rec), ==, HB_GENERATION_RECORD_LEN);
+  g_assert_cmpstr (one, ==, "              1\n");
+  g_assert_cmpuint (strlen (max), ==, HB_GENERATION_RECORD_LEN);
+  g_assert_true (hb_generation_parse (max, strlen (max), &back, NULL));
+  g_assert_cmpuint (back, ==, G_MAXUINT32);
+}
+
+static void
+test_next (void)
+{
+  g_assert_cmpuint (hb_generation_next (TRUE, 4, 999), ==, 5);
+  g_assert_cmpuint (hb_generation_next (FALSE, 4, 1795367308), ==, 1795367309);
+  g_assert_cmpuint (hb_generation_next (TRUE, G_MAXUINT32, 0), ==, 1);
+  g_assert_cmpuint (hb_generation_next (FALSE, 0, -5), ==, 1);
+  g_assert_cmpuint (hb_generation_next (FALSE, 0, G_MAXINT64), ==, G_MAXUINT32);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (parse_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/generation/parse/%" G_GSIZE_FORMAT, i);
+      g_test_add_data_func (name, &parse_cases[i], test_parse);
+    }
+  g_test_add_func ("/generation/parse/not-terminated", test_parse_not_terminated);
+  g_test_add_func ("/generation/format", test_format);
+  g_test_add_func ("/generation/next", test_next);
+  return g_test_run ();
+}
