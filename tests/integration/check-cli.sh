@@ -106,7 +106,8 @@ check "--help: lists -t" -- grep -q -- '-t, --test' "$OUT"
 run -V
 ok $((RC != 0)) "-V: exits 0"
 check "-V: prints the version" -- grep -q '^systole .* (heartbeat-compatible)$' "$OUT"
-run -c "$seed"
-ok $((RC != 1)) "without -t: exits 1 (daemon mode not built yet)"
+run -c "$seed" -n not-in-the-seed --statedir "$(mktemp -d)" --rundir "$(mktemp -d)"
+ok $((RC != 6)) "daemon start with a configuration that does not name this node: exits 6 (not configured)"
+check "daemon start refused: says why" -- grep -q 'not-in-the-seed' "$ERR"
 
 done_testing
