@@ -72,7 +72,6 @@ typedef struct
 {
   const char *name;
   HbLvsConfStmtFn fn;
-  gboolean block; /* a { ... } follows */
 } HbLvsConfKeyword;
 
 typedef struct
@@ -114,23 +113,18 @@ gboolean hb_lvs_conf_addr_port (HbLvsConfParser *p, const char *kw, GPtrArray *a
 
 /* ---- the block levels ----------------------------------------------------------- */
 
-/* Defaults for checks can be set on the service or the real server and are
- * inherited downwards (keepalived 2.x allows retry etc. at those levels). */
+/* The object of the virtual_server level. Check settings given there (or at
+ * the real_server level) are defaults for the TCP_CHECK blocks below (keepalived
+ * 2.x allows retry etc. at those levels), so `defaults` comes first: the
+ * TCP_CHECK handlers, which take an HbLvsCheck*, fill it when given the whole
+ * context. lvsconf-real.c's context is laid out the same way. */
 typedef struct
 {
-  guint connect_timeout_ms;
-  guint retry;
-  guint delay_before_retry_ms;
-} HbLvsConfCheckDefaults;
-
-/* The object of the virtual_server level. */
-typedef struct
-{
+  HbLvsCheck defaults;
   HbLvsService *svc;
-  HbLvsConfCheckDefaults defaults;
 } HbLvsConfServiceCtx;
 
-/* lvsconf-tcpcheck.c: TCP_CHECK, and its settings that real_server inherits. */
+/* lvsconf-tcpcheck.c: TCP_CHECK, and its settings that the levels above inherit. */
 extern const HbLvsConfLevel hb_lvs_conf_tcp_check_level;
 void hb_lvs_conf_check_timeout (HbLvsConfParser *p, gpointer check, const char *kw,
                                 GPtrArray *args, guint line);

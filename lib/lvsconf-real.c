@@ -1,20 +1,25 @@
 /* systole: `real_server IP PORT { ... }` inside a virtual_server. */
 #include "lvsconf-private.h"
 
+/* Check settings given here override the virtual_server's for this real
+ * server's TCP_CHECK; `defaults` comes first so the TCP_CHECK handlers fill it
+ * (see HbLvsConfServiceCtx). */
 typedef struct
 {
+  HbLvsCheck defaults;
   HbLvsReal *real;
-  HbLvsCheck defaults; /* inherited settings before the TCP_CHECK block is read */
 } RealCtx;
 
+G_STATIC_ASSERT (G_STRUCT_OFFSET (RealCtx, defaults) == 0);
+
 static void
-rs_weight (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, guint line)
+real_weight (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, guint line)
 {
   hb_lvs_conf_set_uint (p, kw, args, line, HB_LVS_CONF_MAX_WEIGHT, &((RealCtx *) obj)->real->weight);
 }
 
 static void
-rs_inhibit (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, guint line)
+real_inhibit (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, guint line)
 {
   if (args->len != 0)
     {
@@ -25,31 +30,7 @@ rs_inhibit (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, g
 }
 
 static void
-rs_default_timeout (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, guint line)
-{
-  hb_lvs_conf_check_timeout (p, &((RealCtx *) obj)->defaults, kw, args, line);
-}
-
-static void
-rs_default_retry (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, guint line)
-{
-  hb_lvs_conf_check_retry (p, &((RealCtx *) obj)->defaults, kw, args, line);
-}
-
-static void
-rs_default_delay (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, guint line)
-{
-  hb_lvs_conf_check_delay_before_retry (p, &((RealCtx *) obj)->defaults, kw, args, line);
-}
-
-static void
-rs_default_loop (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, guint line)
-{
-  hb_lvs_conf_check_delay_loop (p, &((RealCtx *) obj)->defaults, kw, args, line);
-}
-
-static void
-rs_tcp_check (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, guint line)
+real_tcp_check (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, guint line)
 {
   RealCtx *ctx = obj;
   HbLvsCheck *c = &ctx->real->check;
@@ -73,29 +54,34 @@ rs_tcp_check (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args,
 }
 
 static const HbLvsConfKeyword real_keywords[] = {
-  { "weight", rs_weight, FALSE },
-  { "inhibit_on_failure", rs_inhibit, FALSE },
-  { "TCP_CHECK", rs_tcp_check, TRUE },
-  { "connect_timeout", rs_default_timeout, FALSE },
-  { "retry", rs_default_retry, FALSE },
-  { "nb_get_retry", rs_default_retry, FALSE },
-  { "delay_before_retry", rs_default_delay, FALSE },
-  { "delay_loop", rs_default_loop, FALSE },
-  { NULL, NULL, FALSE },
+  { "weight", real_weight },
+  { "inhibit_on_failure", real_inhibit },
+  { "TCP_CHECK", real_tcp_check },
+  /* Defaults for the TCP_CHECK block, set on RealCtx.defaults. */
+  { "connect_timeout", hb_lvs_conf_check_timeout },
+  { "retry", hb_lvs_conf_check_retry },
+  { "nb_get_retry", hb_lvs_conf_check_retry },
+  { "delay_before_retry", hb_lvs_conf_check_delay_before_retry },
+  { "delay_loop", hb_lvs_conf_check_delay_loop },
+  { NULL, NULL },
 };
 
-static const char *const real_ignored[] = { "smtp_alert", "virtualhost", "warmup", "log_all_failures", NULL };
+static const char *const real_ignored[] = {
+  "smtp_alert", "virtualhost", "warmup", "log_all_failures", NULL
+};
+
+#define ONLY_TCP_CHECK "only TCP_CHECK is implemented"
 
 static const HbLvsConfRefusal real_refused[] = {
-  { "HTTP_GET", "only TCP_CHECK is implemented" },
-  { "SSL_GET", "only TCP_CHECK is implemented" },
-  { "MISC_CHECK", "only TCP_CHECK is implemented" },
-  { "SMTP_CHECK", "only TCP_CHECK is implemented" },
-  { "DNS_CHECK", "only TCP_CHECK is implemented" },
-  { "UDP_CHECK", "only TCP_CHECK is implemented" },
-  { "PING_CHECK", "only TCP_CHECK is implemented" },
-  { "BFD_CHECK", "only TCP_CHECK is implemented" },
-  { "FILE_CHECK", "only TCP_CHECK is implemented" },
+  { "HTTP_GET", ONLY_TCP_CHECK },
+  { "SSL_GET", ONLY_TCP_CHECK },
+  { "MISC_CHECK", ONLY_TCP_CHECK },
+  { "SMTP_CHECK", ONLY_TCP_CHECK },
+  { "DNS_CHECK", ONLY_TCP_CHECK },
+  { "UDP_CHECK", ONLY_TCP_CHECK },
+  { "PING_CHECK", ONLY_TCP_CHECK },
+  { "BFD_CHECK", ONLY_TCP_CHECK },
+  { "FILE_CHECK", ONLY_TCP_CHECK },
   { "notify_up", "notify scripts are not run" },
   { "notify_down", "notify scripts are not run" },
   { "uthreshold", "connection thresholds are not programmed" },
@@ -112,8 +98,8 @@ void
 hb_lvs_conf_real_server (HbLvsConfParser *p, gpointer service_ctx, const char *kw, GPtrArray *args,
                          guint line)
 {
-  HbLvsConfServiceCtx *ctx = service_ctx;
-  RealCtx rctx = { 0 };
+  HbLvsConfServiceCtx *sctx = service_ctx;
+  RealCtx ctx = { 0 };
   guint16 port = 0;
   gboolean ok = hb_lvs_conf_addr_port (p, kw, args, line, &port);
   HbLvsReal *r;
@@ -127,16 +113,14 @@ hb_lvs_conf_real_server (HbLvsConfParser *p, gpointer service_ctx, const char *k
   r->port = port;
   r->weight = 1;
   r->line = line;
-  rctx.real = r;
-  rctx.defaults.connect_timeout_ms = ctx->defaults.connect_timeout_ms;
-  rctx.defaults.retry = ctx->defaults.retry;
-  rctx.defaults.delay_before_retry_ms = ctx->defaults.delay_before_retry_ms;
-  rctx.defaults.delay_loop_ms = 0; /* 0 = the service's delay_loop, resolved at the end */
-  hb_lvs_conf_block (p, &real_level, &rctx, FALSE, line);
+  ctx.real = r;
+  ctx.defaults = sctx->defaults;
+  ctx.defaults.delay_loop_ms = 0; /* 0 = the service's delay_loop, resolved at its end */
+  hb_lvs_conf_block (p, &real_level, &ctx, FALSE, line);
   if (!ok)
     {
       hb_lvs_conf_real_free (r);
       return;
     }
-  g_ptr_array_add (ctx->svc->reals, r);
+  g_ptr_array_add (sctx->svc->reals, r);
 }

@@ -1,17 +1,23 @@
 /* systole: `virtual_server IP PORT { ... }`, one LVS service. */
 #include "lvsconf-private.h"
 
-static void
-vs_delay_loop (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, guint line)
+G_STATIC_ASSERT (G_STRUCT_OFFSET (HbLvsConfServiceCtx, defaults) == 0);
+
+static HbLvsService *
+svc_of (gpointer obj)
 {
-  HbLvsConfServiceCtx *ctx = obj;
-  hb_lvs_conf_set_seconds (p, kw, args, line, &ctx->svc->delay_loop_ms, FALSE);
+  return ((HbLvsConfServiceCtx *) obj)->svc;
 }
 
 static void
-vs_lb_algo (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, guint line)
+service_delay_loop (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, guint line)
 {
-  HbLvsConfServiceCtx *ctx = obj;
+  hb_lvs_conf_set_seconds (p, kw, args, line, &svc_of (obj)->delay_loop_ms, FALSE);
+}
+
+static void
+service_lb_algo (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, guint line)
+{
   const char *v = hb_lvs_conf_one_arg (p, kw, args, line);
 
   if (v == NULL)
@@ -26,120 +32,114 @@ vs_lb_algo (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, g
                        kw, v);
       return;
     }
-  g_free (ctx->svc->sched);
-  ctx->svc->sched = g_strdup (v);
+  g_free (svc_of (obj)->sched);
+  svc_of (obj)->sched = g_strdup (v);
 }
 
-static void
-vs_lb_kind (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, guint line)
+/* A value from NAMES (case-insensitive) into *OUT; FALSE when V is none of them. */
+static gboolean
+pick_enum (const char *v, const char *const *names, guint n_names, guint *out)
 {
-  static const struct { const char *name; HbLvsKind kind; } kinds[] = {
-    { "NAT", HB_LVS_KIND_NAT }, { "DR", HB_LVS_KIND_DR }, { "TUN", HB_LVS_KIND_TUN },
-  };
-  const char *v = hb_lvs_conf_one_arg (p, kw, args, line);
-
-  if (v == NULL)
+  for (guint i = 0; i < n_names; i++)
     {
-      return;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-    {
-      if (g_ascii_strcasecmp (v, kinds[i].name) == 0)
+      if (g_ascii_strcasecmp (v, names[i]) == 0)
         {
-          ((HbLvsConfServiceCtx *) obj)->svc->kind = kinds[i].kind;
-          return;
+          *out = i;
+          return TRUE;
         }
     }
-  hb_lvs_conf_err (p, HB_LVS_CONF_ERROR_BAD_VALUE, line, "'%s %s': expected NAT, DR or TUN", kw, v);
+  return FALSE;
 }
 
 static void
-vs_persistence (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, guint line)
+service_lb_kind (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, guint line)
 {
-  hb_lvs_conf_set_uint (p, kw, args, line, HB_LVS_CONF_MAX_PERSISTENCE_S,
-                        &((HbLvsConfServiceCtx *) obj)->svc->persistence_s);
-}
-
-static void
-vs_protocol (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, guint line)
-{
+  /* In HbLvsKind order. */
+  static const char *const kinds[] = { "NAT", "DR", "TUN" };
   const char *v = hb_lvs_conf_one_arg (p, kw, args, line);
+  guint kind;
 
   if (v == NULL)
     {
       return;
     }
-  if (g_ascii_strcasecmp (v, "TCP") == 0)
+  if (!pick_enum (v, kinds, G_N_ELEMENTS (kinds), &kind))
     {
-      ((HbLvsConfServiceCtx *) obj)->svc->proto = HB_LVS_PROTO_TCP;
+      hb_lvs_conf_err (p, HB_LVS_CONF_ERROR_BAD_VALUE, line, "'%s %s': expected NAT, DR or TUN", kw,
+                       v);
+      return;
     }
-  else if (g_ascii_strcasecmp (v, "UDP") == 0)
+  svc_of (obj)->kind = (HbLvsKind) kind;
+}
+
+static void
+service_protocol (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, guint line)
+{
+  /* In HbLvsProto order. */
+  static const char *const protos[] = { "TCP", "UDP" };
+  const char *v = hb_lvs_conf_one_arg (p, kw, args, line);
+  guint proto;
+
+  if (v == NULL)
     {
-      ((HbLvsConfServiceCtx *) obj)->svc->proto = HB_LVS_PROTO_UDP;
+      return;
     }
-  else
+  if (!pick_enum (v, protos, G_N_ELEMENTS (protos), &proto))
     {
       hb_lvs_conf_err (p, HB_LVS_CONF_ERROR_BAD_VALUE, line, "'%s %s': expected TCP or UDP", kw, v);
+      return;
     }
+  svc_of (obj)->proto = (HbLvsProto) proto;
 }
 
 static void
-vs_default_timeout (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, guint line)
+service_persistence (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, guint line)
 {
-  hb_lvs_conf_set_seconds (p, kw, args, line,
-                           &((HbLvsConfServiceCtx *) obj)->defaults.connect_timeout_ms, FALSE);
-}
-
-static void
-vs_default_retry (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, guint line)
-{
-  hb_lvs_conf_set_uint (p, kw, args, line, HB_LVS_CONF_MAX_RETRY,
-                        &((HbLvsConfServiceCtx *) obj)->defaults.retry);
-}
-
-static void
-vs_default_delay (HbLvsConfParser *p, gpointer obj, const char *kw, GPtrArray *args, guint line)
-{
-  hb_lvs_conf_set_seconds (p, kw, args, line,
-                           &((HbLvsConfServiceCtx *) obj)->defaults.delay_before_retry_ms, TRUE);
+  hb_lvs_conf_set_uint (p, kw, args, line, HB_LVS_CONF_MAX_PERSISTENCE_S,
+                        &svc_of (obj)->persistence_s);
 }
 
 static const HbLvsConfKeyword service_keywords[] = {
-  { "delay_loop", vs_delay_loop, FALSE },
-  { "lb_algo", vs_lb_algo, FALSE },
-  { "lvs_sched", vs_lb_algo, FALSE },
-  { "lb_kind", vs_lb_kind, FALSE },
-  { "lvs_method", vs_lb_kind, FALSE },
-  { "persistence_timeout", vs_persistence, FALSE },
-  { "protocol", vs_protocol, FALSE },
-  { "real_server", hb_lvs_conf_real_server, TRUE },
-  { "connect_timeout", vs_default_timeout, FALSE },
-  { "retry", vs_default_retry, FALSE },
-  { "nb_get_retry", vs_default_retry, FALSE },
-  { "delay_before_retry", vs_default_delay, FALSE },
-  { NULL, NULL, FALSE },
+  { "delay_loop", service_delay_loop },
+  { "lb_algo", service_lb_algo },
+  { "lvs_sched", service_lb_algo },
+  { "lb_kind", service_lb_kind },
+  { "lvs_method", service_lb_kind },
+  { "persistence_timeout", service_persistence },
+  { "protocol", service_protocol },
+  { "real_server", hb_lvs_conf_real_server },
+  /* Defaults for the TCP_CHECK blocks, set on HbLvsConfServiceCtx.defaults. */
+  { "connect_timeout", hb_lvs_conf_check_timeout },
+  { "retry", hb_lvs_conf_check_retry },
+  { "nb_get_retry", hb_lvs_conf_check_retry },
+  { "delay_before_retry", hb_lvs_conf_check_delay_before_retry },
+  { NULL, NULL },
 };
 
 static const char *const service_ignored[] = {
   "ha_suspend", "virtualhost", "smtp_alert", "hysteresis", "warmup", "log_all_failures", NULL
 };
 
+#define NO_QUORUM "quorum-driven actions are not implemented"
+#define NO_SCHED_FLAGS "scheduler flags are not programmed"
+#define NO_OPS "one-packet scheduling is not programmed"
+
 static const HbLvsConfRefusal service_refused[] = {
   { "sorry_server", "no fallback server is programmed when all real servers fail" },
   { "sorry_server_inhibit", "no fallback server is programmed" },
-  { "quorum", "quorum-driven actions are not implemented" },
-  { "quorum_up", "quorum-driven actions are not implemented" },
-  { "quorum_down", "quorum-driven actions are not implemented" },
+  { "quorum", NO_QUORUM },
+  { "quorum_up", NO_QUORUM },
+  { "quorum_down", NO_QUORUM },
   { "alpha", "real servers start as up, as without 'alpha'" },
-  { "omega", "quorum-driven actions are not implemented" },
+  { "omega", NO_QUORUM },
   { "persistence_granularity", "persistence is per client address (/32)" },
-  { "ops", "one-packet scheduling is not programmed" },
-  { "one_packet_scheduling", "one-packet scheduling is not programmed" },
-  { "lb_algo_flags", "scheduler flags are not programmed" },
-  { "sh-port", "scheduler flags are not programmed" },
-  { "sh-fallback", "scheduler flags are not programmed" },
-  { "mh-port", "scheduler flags are not programmed" },
-  { "mh-fallback", "scheduler flags are not programmed" },
+  { "ops", NO_OPS },
+  { "one_packet_scheduling", NO_OPS },
+  { "lb_algo_flags", NO_SCHED_FLAGS },
+  { "sh-port", NO_SCHED_FLAGS },
+  { "sh-fallback", NO_SCHED_FLAGS },
+  { "mh-port", NO_SCHED_FLAGS },
+  { "mh-fallback", NO_SCHED_FLAGS },
   { "fwmark", "firewall-mark services are not supported" },
   { NULL, NULL },
 };
@@ -147,6 +147,20 @@ static const HbLvsConfRefusal service_refused[] = {
 static const HbLvsConfLevel service_level = {
   "virtual_server", service_keywords, service_ignored, service_refused,
 };
+
+static HbLvsService *
+service_new (const char *addr, guint16 port, guint line)
+{
+  HbLvsService *svc = g_new0 (HbLvsService, 1);
+
+  svc->addr = g_strdup (addr);
+  svc->port = port;
+  svc->sched = g_strdup (HB_LVS_CONF_DEFAULT_SCHED);
+  svc->delay_loop_ms = HB_LVS_CONF_DEFAULT_DELAY_LOOP_MS;
+  svc->reals = g_ptr_array_new_with_free_func (hb_lvs_conf_real_free);
+  svc->line = line;
+  return svc;
+}
 
 /* The delay_loop of a check: its own, else the real server's, else the service's. */
 static void
@@ -169,32 +183,24 @@ hb_lvs_conf_virtual_server (HbLvsConfParser *p, gpointer unused, const char *kw,
   HbLvsConfServiceCtx ctx = { 0 };
   guint16 port = 0;
   gboolean ok = hb_lvs_conf_addr_port (p, kw, args, line, &port);
-  HbLvsService *svc;
 
   (void) unused;
   if (!hb_lvs_conf_expect_open (p, kw, line))
     {
       return;
     }
-  svc = g_new0 (HbLvsService, 1);
-  svc->addr = ok ? g_strdup (g_ptr_array_index (args, 0)) : NULL;
-  svc->port = port;
-  svc->sched = g_strdup (HB_LVS_CONF_DEFAULT_SCHED);
-  svc->delay_loop_ms = HB_LVS_CONF_DEFAULT_DELAY_LOOP_MS;
-  svc->reals = g_ptr_array_new_with_free_func (hb_lvs_conf_real_free);
-  svc->line = line;
-  ctx.svc = svc;
+  ctx.svc = service_new (ok ? g_ptr_array_index (args, 0) : NULL, port, line);
   ctx.defaults.connect_timeout_ms = HB_LVS_CONF_DEFAULT_CONNECT_TIMEOUT_MS;
   ctx.defaults.retry = HB_LVS_CONF_DEFAULT_RETRY;
   ctx.defaults.delay_before_retry_ms = HB_LVS_CONF_DEFAULT_DELAY_BEFORE_RETRY_MS;
   hb_lvs_conf_block (p, &service_level, &ctx, FALSE, line);
   if (!ok)
     {
-      hb_lvs_conf_service_free (svc);
+      hb_lvs_conf_service_free (ctx.svc);
       return;
     }
-  resolve_checks (svc);
-  hb_lvs_conf_validate_reals (p, svc);
-  hb_lvs_conf_validate_service (p, svc);
-  g_ptr_array_add (p->config->services, svc);
+  resolve_checks (ctx.svc);
+  hb_lvs_conf_validate_reals (p, ctx.svc);
+  hb_lvs_conf_validate_service (p, ctx.svc);
+  g_ptr_array_add (p->config->services, ctx.svc);
 }

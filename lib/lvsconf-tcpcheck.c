@@ -1,5 +1,7 @@
 /* systole: the TCP_CHECK block of a real_server (keepalived.conf(5)), the one
- * health check we implement. */
+ * health check we implement. Its timing settings may also stand at the
+ * real_server and virtual_server levels, as defaults: those levels use the same
+ * handlers on their HbLvsCheck of defaults. */
 #include "lvsconf-private.h"
 
 static void
@@ -39,13 +41,13 @@ hb_lvs_conf_check_delay_loop (HbLvsConfParser *p, gpointer check, const char *kw
 }
 
 static const HbLvsConfKeyword check_keywords[] = {
-  { "connect_port", check_connect_port, FALSE },
-  { "connect_timeout", hb_lvs_conf_check_timeout, FALSE },
-  { "retry", hb_lvs_conf_check_retry, FALSE },
-  { "nb_get_retry", hb_lvs_conf_check_retry, FALSE }, /* keepalived 1.x spelling */
-  { "delay_before_retry", hb_lvs_conf_check_delay_before_retry, FALSE },
-  { "delay_loop", hb_lvs_conf_check_delay_loop, FALSE },
-  { NULL, NULL, FALSE },
+  { "connect_port", check_connect_port },
+  { "connect_timeout", hb_lvs_conf_check_timeout },
+  { "retry", hb_lvs_conf_check_retry },
+  { "nb_get_retry", hb_lvs_conf_check_retry }, /* keepalived 1.x spelling */
+  { "delay_before_retry", hb_lvs_conf_check_delay_before_retry },
+  { "delay_loop", hb_lvs_conf_check_delay_loop },
+  { NULL, NULL },
 };
 
 static const char *const check_ignored[] = { "warmup", "log_all_failures", NULL };

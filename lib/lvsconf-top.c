@@ -68,10 +68,10 @@ top_name (HbLvsConfParser *p, gpointer unused, const char *kw, GPtrArray *args, 
 }
 
 static const HbLvsConfKeyword top_keywords[] = {
-  { "virtual_server", hb_lvs_conf_virtual_server, TRUE },
-  { "backend", top_backend, FALSE },
-  { "name", top_name, FALSE },
-  { NULL, NULL, FALSE },
+  { "virtual_server", hb_lvs_conf_virtual_server },
+  { "backend", top_backend },
+  { "name", top_name },
+  { NULL, NULL },
 };
 
 /* A whole keepalived.conf may be pasted: its non-LVS parts are done by heartbeat
