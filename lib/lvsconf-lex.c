@@ -22,6 +22,17 @@ push_token (GPtrArray *toks, const char *start, gsize len, guint line)
   g_ptr_array_add (toks, t);
 }
 
+/* The length of the token at S (not a blank, not a comment sign). */
+static gsize
+token_len (const char *s)
+{
+  if (*s == '{' || *s == '}')
+    {
+      return 1;
+    }
+  return strcspn (s, " \t\n\v\f\r{}#!");
+}
+
 GPtrArray *
 hb_lvs_conf_lex (const char *text)
 {
@@ -31,35 +42,27 @@ hb_lvs_conf_lex (const char *text)
 
   while (*s != '\0')
     {
+      gsize len;
+
       if (*s == '\n')
         {
           line++;
           s++;
+          continue;
         }
-      else if (g_ascii_isspace (*s))
+      if (g_ascii_isspace (*s))
         {
           s++;
+          continue;
         }
-      else if (*s == '#' || *s == '!')
+      if (*s == '#' || *s == '!')
         {
-          while (*s != '\0' && *s != '\n')
-            {
-              s++;
-            }
+          s += strcspn (s, "\n");
+          continue;
         }
-      else if (*s == '{' || *s == '}')
-        {
-          push_token (toks, s++, 1, line);
-        }
-      else
-        {
-          const char *start = s;
-          while (*s != '\0' && !g_ascii_isspace (*s) && strchr ("{}#!", *s) == NULL)
-            {
-              s++;
-            }
-          push_token (toks, start, s - start, line);
-        }
+      len = token_len (s);
+      push_token (toks, s, len, line);
+      s += len;
     }
   return toks;
 }
@@ -70,10 +73,17 @@ hb_lvs_conf_peek (HbLvsConfParser *p)
   return p->pos < p->toks->len ? g_ptr_array_index (p->toks, p->pos) : NULL;
 }
 
+gboolean
+hb_lvs_conf_next_is (HbLvsConfParser *p, const char *text)
+{
+  HbLvsConfToken *t = hb_lvs_conf_peek (p);
+  return t != NULL && strcmp (t->text, text) == 0;
+}
+
 static gboolean
 is_brace (const HbLvsConfToken *t)
 {
-  return t != NULL && (strcmp (t->text, "{") == 0 || strcmp (t->text, "}") == 0);
+  return strcmp (t->text, "{") == 0 || strcmp (t->text, "}") == 0;
 }
 
 GPtrArray *
@@ -90,7 +100,7 @@ hb_lvs_conf_take_args (HbLvsConfParser *p, guint line)
   return args;
 }
 
-gboolean
+void
 hb_lvs_conf_skip_block (HbLvsConfParser *p)
 {
   guint depth = 0;
@@ -105,8 +115,7 @@ hb_lvs_conf_skip_block (HbLvsConfParser *p)
         }
       else if (strcmp (t->text, "}") == 0 && --depth == 0)
         {
-          return TRUE;
+          return;
         }
     }
-  return FALSE;
 }

@@ -61,7 +61,7 @@ find_keyword (const HbLvsConfKeyword *table, const char *name)
 static const HbLvsConfRefusal *
 find_refusal (const HbLvsConfRefusal *table, const char *name)
 {
-  for (; table != NULL && table->name != NULL; table++)
+  for (; table->name != NULL; table++)
     {
       if (strcmp (table->name, name) == 0)
         {
@@ -72,24 +72,9 @@ find_refusal (const HbLvsConfRefusal *table, const char *name)
 }
 
 gboolean
-hb_lvs_conf_in_list (const char *const *list, const char *name)
-{
-  for (; list != NULL && *list != NULL; list++)
-    {
-      if (strcmp (*list, name) == 0)
-        {
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-gboolean
 hb_lvs_conf_expect_open (HbLvsConfParser *p, const char *kw, guint line)
 {
-  HbLvsConfToken *t = hb_lvs_conf_peek (p);
-
-  if (t == NULL || strcmp (t->text, "{") != 0)
+  if (!hb_lvs_conf_next_is (p, "{"))
     {
       hb_lvs_conf_err (p, HB_LVS_CONF_ERROR_SYNTAX, line, "'%s' must be followed by a '{' block", kw);
       return FALSE;
@@ -98,49 +83,48 @@ hb_lvs_conf_expect_open (HbLvsConfParser *p, const char *kw, guint line)
   return TRUE;
 }
 
-/* An ignored or refused keyword: consume its arguments and any block. */
+/* A keyword LEVEL has no handler for: refused, ignored with a warning, or unknown.
+ * Its arguments and any block are consumed. */
 static void
-skip_statement (HbLvsConfParser *p, guint line)
+unhandled_statement (HbLvsConfParser *p, const HbLvsConfLevel *level, const HbLvsConfToken *kw)
 {
-  HbLvsConfToken *t;
+  const HbLvsConfRefusal *no = find_refusal (level->refused, kw->text);
 
-  g_ptr_array_unref (hb_lvs_conf_take_args (p, line));
-  t = hb_lvs_conf_peek (p);
-  if (t != NULL && strcmp (t->text, "{") == 0)
+  if (no != NULL)
+    {
+      hb_lvs_conf_err (p, HB_LVS_CONF_ERROR_UNSUPPORTED, kw->line, "'%s' in %s is not supported: %s",
+                       kw->text, level->what, no->why);
+    }
+  else if (g_strv_contains (level->ignored, kw->text))
+    {
+      hb_lvs_conf_warn (p, kw->line, "keepalived keyword '%s' in %s ignored (no effect here)",
+                        kw->text, level->what);
+    }
+  else
+    {
+      hb_lvs_conf_err (p, HB_LVS_CONF_ERROR_UNKNOWN, kw->line, "unknown keyword '%s' in %s",
+                       kw->text, level->what);
+    }
+  g_ptr_array_unref (hb_lvs_conf_take_args (p, kw->line));
+  if (hb_lvs_conf_next_is (p, "{"))
     {
       hb_lvs_conf_skip_block (p);
     }
 }
 
 static void
-statement (HbLvsConfParser *p, const HbLvsConfLevel *level, gpointer obj, HbLvsConfToken *kwtok)
+statement (HbLvsConfParser *p, const HbLvsConfLevel *level, gpointer obj, const HbLvsConfToken *kw)
 {
-  const HbLvsConfKeyword *kw = find_keyword (level->keywords, kwtok->text);
-  const HbLvsConfRefusal *no;
+  const HbLvsConfKeyword *known = find_keyword (level->keywords, kw->text);
   g_autoptr (GPtrArray) args = NULL;
 
-  if (kw == NULL)
+  if (known == NULL)
     {
-      if ((no = find_refusal (level->refused, kwtok->text)) != NULL)
-        {
-          hb_lvs_conf_err (p, HB_LVS_CONF_ERROR_UNSUPPORTED, kwtok->line,
-                           "'%s' in %s is not supported: %s", kwtok->text, level->what, no->why);
-        }
-      else if (hb_lvs_conf_in_list (level->ignored, kwtok->text))
-        {
-          hb_lvs_conf_warn (p, kwtok->line, "keepalived keyword '%s' in %s ignored (no effect here)",
-                            kwtok->text, level->what);
-        }
-      else
-        {
-          hb_lvs_conf_err (p, HB_LVS_CONF_ERROR_UNKNOWN, kwtok->line, "unknown keyword '%s' in %s",
-                           kwtok->text, level->what);
-        }
-      skip_statement (p, kwtok->line);
+      unhandled_statement (p, level, kw);
       return;
     }
-  args = hb_lvs_conf_take_args (p, kwtok->line);
-  kw->fn (p, obj, kwtok->text, args, kwtok->line);
+  args = hb_lvs_conf_take_args (p, kw->line);
+  known->fn (p, obj, kw->text, args, kw->line);
 }
 
 void

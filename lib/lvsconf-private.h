@@ -52,11 +52,13 @@ typedef struct
 GPtrArray *hb_lvs_conf_lex (const char *text);
 /* The next token, NULL at the end. */
 HbLvsConfToken *hb_lvs_conf_peek (HbLvsConfParser *p);
+/* TRUE when the next token is TEXT. */
+gboolean hb_lvs_conf_next_is (HbLvsConfParser *p, const char *text);
 /* The arguments of the statement whose keyword (on LINE) was just consumed: the
  * following tokens on the same line, up to a brace. The array does not own them. */
 GPtrArray *hb_lvs_conf_take_args (HbLvsConfParser *p, guint line);
 /* Skips a balanced { ... } block whose opening brace is the next token. */
-gboolean hb_lvs_conf_skip_block (HbLvsConfParser *p);
+void hb_lvs_conf_skip_block (HbLvsConfParser *p);
 
 /* ---- lvsconf-parse.c: diagnostics and the block walker ------------------------- */
 
@@ -81,7 +83,8 @@ typedef struct
 } HbLvsConfRefusal;
 
 /* What one block level knows: handlers for statements, and keepalived keywords
- * that are warned about (harmless) or refused (they would change behaviour). */
+ * that are warned about (harmless) or refused (they would change behaviour).
+ * Each table ends with a NULL name; none of them is NULL. */
 typedef struct
 {
   const char *what; /* "virtual_server", ... for messages */
@@ -94,7 +97,6 @@ typedef struct
  * when TOP; a block opened on OPEN_LINE and never closed is an error. */
 void hb_lvs_conf_block (HbLvsConfParser *p, const HbLvsConfLevel *level, gpointer obj,
                         gboolean top, guint open_line);
-gboolean hb_lvs_conf_in_list (const char *const *list, const char *name);
 /* Consumes the `{` that must follow KW (on LINE); reports it when missing. */
 gboolean hb_lvs_conf_expect_open (HbLvsConfParser *p, const char *kw, guint line);
 

@@ -55,7 +55,7 @@ check_nft_service (const HbLvsConfig *config, const HbLvsService *svc, GError **
                    config->file, svc->line, svc->addr, svc->port, hb_lvs_kind_to_string (svc->kind));
       return FALSE;
     }
-  if (!hb_lvs_conf_in_list (nft_scheds, svc->sched))
+  if (!g_strv_contains (nft_scheds, svc->sched))
     {
       g_set_error (error, HB_LVS_CONF_ERROR, HB_LVS_CONF_ERROR_BACKEND,
                    "%s:%u: virtual_server %s %u: lb_algo %s is not available with the nftables "

@@ -123,7 +123,7 @@ hb_lvs_sched_is_known (const char *sched)
   static const char *const scheds[] = {
     "rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", NULL
   };
-  return hb_lvs_conf_in_list (scheds, sched);
+  return g_strv_contains (scheds, sched);
 }
 
 const char *
