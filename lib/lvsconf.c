@@ -37,19 +37,14 @@ hb_lvs_config_free (HbLvsConfig *config)
   g_free (config);
 }
 
-/* The default name: the file's base name without extension, folded to [a-z0-9_]. */
+/* S folded to at most MAX characters of [a-z0-9_], or "lvs" when that is empty:
+ * safe in file names and nft table names. */
 static char *
-name_from_file (const char *file)
+fold_name (const char *s, gsize max)
 {
-  g_autofree char *base = g_path_get_basename (file);
-  char *dot = strchr (base, '.');
   GString *out = g_string_new (NULL);
 
-  if (dot != NULL && dot != base)
-    {
-      *dot = '\0';
-    }
-  for (const char *s = base; *s != '\0' && out->len < HB_LVS_CONF_MAX_NAME; s++)
+  for (; *s != '\0' && out->len < max; s++)
     {
       g_string_append_c (out, g_ascii_isalnum (*s) ? g_ascii_tolower (*s) : '_');
     }
@@ -58,6 +53,20 @@ name_from_file (const char *file)
       g_string_append (out, "lvs");
     }
   return g_string_free (out, FALSE);
+}
+
+/* The default name: the file's base name without extension, folded. */
+static char *
+name_from_file (const char *file)
+{
+  g_autofree char *base = g_path_get_basename (file);
+  char *dot = strchr (base, '.');
+
+  if (dot != NULL && dot != base)
+    {
+      *dot = '\0';
+    }
+  return fold_name (base, HB_LVS_CONF_MAX_NAME);
 }
 
 HbLvsConfig *
@@ -99,21 +108,12 @@ hb_lvs_config_parse (const char *text, const char *file, GPtrArray *warnings, GE
 char *
 hb_lvs_config_state_key (const char *abs_path)
 {
-  GString *out = g_string_new (NULL);
-
-  for (const char *s = abs_path; *s != '\0'; s++)
+  /* Leading slashes are left out: every absolute path has them. */
+  while (*abs_path == '/')
     {
-      if (*s == '/' && out->len == 0)
-        {
-          continue;
-        }
-      g_string_append_c (out, g_ascii_isalnum (*s) ? g_ascii_tolower (*s) : '_');
+      abs_path++;
     }
-  if (out->len == 0)
-    {
-      g_string_append (out, "lvs");
-    }
-  return g_string_free (out, FALSE);
+  return fold_name (abs_path, G_MAXSIZE);
 }
 
 gboolean
