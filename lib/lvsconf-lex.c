@@ -1,0 +1,121 @@
+/* systole: lvs.conf tokens. A token is a word or a brace with its line number;
+ * braces are tokens even when glued to a word ("80{"), and comments run from `#`
+ * or `!` to the end of the line, as in keepalived.conf(5). */
+#include "lvsconf-private.h"
+
+#include <string.h>
+
+static void
+token_free (gpointer data)
+{
+  HbLvsConfToken *t = data;
+  g_free (t->text);
+  g_free (t);
+}
+
+static void
+push_token (GPtrArray *toks, const char *start, gsize len, guint line)
+{
+  HbLvsConfToken *t = g_new0 (HbLvsConfToken, 1);
+  t->text = g_strndup (start, len);
+  t->line = line;
+  g_ptr_array_add (toks, t);
+}
+
+/* The length of the token at S (not a blank, not a comment sign). */
+static gsize
+token_len (const char *s)
+{
+  if (*s == '{' || *s == '}')
+    {
+      return 1;
+    }
+  return strcspn (s, " \t\n\v\f\r{}#!");
+}
+
+GPtrArray *
+hb_lvs_conf_lex (const char *text)
+{
+  GPtrArray *toks = g_ptr_array_new_with_free_func (token_free);
+  guint line = 1;
+  const char *s = text;
+
+  while (*s != '\0')
+    {
+      gsize len;
+
+      if (*s == '\n')
+        {
+          line++;
+          s++;
+          continue;
+        }
+      if (g_ascii_isspace (*s))
+        {
+          s++;
+          continue;
+        }
+      if (*s == '#' || *s == '!')
+        {
+          s += strcspn (s, "\n");
+          continue;
+        }
+      len = token_len (s);
+      push_token (toks, s, len, line);
+      s += len;
+    }
+  return toks;
+}
+
+HbLvsConfToken *
+hb_lvs_conf_peek (HbLvsConfParser *p)
+{
+  return p->pos < p->toks->len ? g_ptr_array_index (p->toks, p->pos) : NULL;
+}
+
+gboolean
+hb_lvs_conf_next_is (HbLvsConfParser *p, const char *text)
+{
+  HbLvsConfToken *t = hb_lvs_conf_peek (p);
+  return t != NULL && strcmp (t->text, text) == 0;
+}
+
+static gboolean
+is_brace (const HbLvsConfToken *t)
+{
+  return strcmp (t->text, "{") == 0 || strcmp (t->text, "}") == 0;
+}
+
+GPtrArray *
+hb_lvs_conf_take_args (HbLvsConfParser *p, guint line)
+{
+  GPtrArray *args = g_ptr_array_new ();
+  HbLvsConfToken *t;
+
+  while ((t = hb_lvs_conf_peek (p)) != NULL && t->line == line && !is_brace (t))
+    {
+      g_ptr_array_add (args, t->text);
+      p->pos++;
+    }
+  return args;
+}
+
+void
+hb_lvs_conf_skip_block (HbLvsConfParser *p)
+{
+  guint depth = 0;
+  HbLvsConfToken *t;
+
+  while ((t = hb_lvs_conf_peek (p)) != NULL)
+    {
+      p->pos++;
+      if (strcmp (t->text, "{") == 0)
+        {
+          depth++;
+        }
+      else if (strcmp (t->text, "}") == 0 && --depth == 0)
+        {
+          return;
+        }
+    }
+}
