@@ -31,6 +31,9 @@ trap 'exit 130' INT TERM
 
 # start_fake [OPTIONS...]: runs fake-hb-api on $RUN and waits until it listens.
 start_fake() {
+  # The previous server's "ready" must not be mistaken for this one's: the
+  # background child truncates the file only when it gets to run.
+  rm -f "$TMP/fake.out"
   "$FAKE" --rundir "$RUN" "$@" >"$TMP/fake.out" 2>"$TMP/fake.err" &
   FAKE_PID=$!
   local i
