@@ -96,6 +96,15 @@ check "restarted beta: initial acquisition done" -- cl_wait_new_log 15 beta "Ini
 check "client still served by alpha" -- cl_wait_holder 5 alpha
 cl_is "$(cl_rscstatus beta)" none "cl_status rscstatus on the restarted beta: none"
 
+# ---- the init script's standby refuses legacy mode (§3.8) ----
+mkdir -p "$DL_TMP/legacy"
+printf 'keepalive 1\nnode alpha\n' > "$DL_TMP/legacy/ha.cf"
+out=$(HA_DIR=$DL_TMP/legacy HA_RUNDIR=$DL_TMP/legacy HB_STANDBY=$CL_BIN/hb_standby \
+  sh "$abs_top_builddir/ha.d/heartbeat" standby 2>&1)
+rc=$?
+cl_is "$rc/$out" "1/auto_failback is set to legacy.  Cannot enter standby." \
+  "init script standby without auto_failback refuses"
+
 for n in alpha beta; do
   cl_stop $n 60
   ok $? "$n stops cleanly at the end"
