@@ -1,6 +1,6 @@
 #!/bin/bash
 # Resource management end to end, as a client of the VIP sees it: two
-# daemons (alpha, beta) and one group `alpha 192.0.2.100/24/eth0 service`
+# daemons (alpha, beta) and one group `alpha 192.0.2.100/24/eth0 fail service`
 # (IPaddr + a TCP service answering the node's name), auto_failback off.
 # hb_standby and hb_takeover move the group, a graceful stop hands it over
 # at once (shutdown notice), kill -9 of the holder hands it over after
@@ -13,6 +13,9 @@
 . "$abs_top_srcdir/tests/integration/cluster-lib.sh"
 cl_setup
 CL_AUTO_FAILBACK=off
+# `fail` succeeds until told otherwise (the last step makes its stop fail).
+CL_HARESOURCES=("alpha $CL_VIP/24/eth0 fail service")
+CL_DAEMON_ARGS=(--shutdown-timeout 5)
 cl_conf
 
 # ---- start: alpha first (it takes its group), then beta joins ----
@@ -32,7 +35,7 @@ check "after hb_standby beta serves" -- cl_wait_holder 10 beta
 check "alpha logs 'Going standby [all].'" -- cl_new_log_has alpha "Going standby [all]."
 check "beta logs 'Standby resource acquisition done'" -- \
   cl_wait_new_log 5 beta "Standby resource acquisition done"
-check "alpha logs the release" -- cl_new_log_has alpha "Releasing resource group: alpha 192.0.2.100/24/eth0 service"
+check "alpha logs the release" -- cl_new_log_has alpha "Releasing resource group: alpha 192.0.2.100/24/eth0 fail service"
 check "alpha no longer has the VIP" -- wait_for 5 cl_lacks_vip alpha
 cl_is "$(cl_rscstatus beta)" foreign "cl_status rscstatus on beta after standby: foreign"
 cl_is "$(cl_rscstatus alpha)" none "cl_status rscstatus on alpha after standby: none"
@@ -105,12 +108,22 @@ rc=$?
 cl_is "$rc/$out" "1/auto_failback is set to legacy.  Cannot enter standby." \
   "init script standby without auto_failback refuses"
 
-for n in alpha beta; do
-  cl_stop $n 60
-  ok $? "$n stops cleanly at the end"
-  check "no sanitizer report from $n" -- cl_no_sanitizer_report $n
-done
-check "nobody serves after both stopped" -- cl_wait_holder 5 none
+cl_stop beta 60
+ok $? "beta stops cleanly"
+check "no sanitizer report from beta" -- cl_no_sanitizer_report beta
+
+# ---- a resource that cannot be stopped: CRIT, the fence command, no shutdone ----
+cl_mark alpha
+cl_make_fail alpha stop
+cl_stop alpha 60
+ok $? "alpha exits after the shutdown timeout"
+check "alpha logs 'Resource STOP failure. Reboot required!'" -- \
+  cl_new_log_has alpha "CRIT: Resource STOP failure. Reboot required!"
+check "alpha ran its fence command" -- cl_fenced alpha
+check "alpha logs the fence command" -- cl_new_log_has alpha "Self-fencing"
+check "alpha sent no shutdown notice" -- eval '! cl_new_log_has alpha "All HA resources relinquished."'
+check "the VIP was not released (stop stopped at the failing resource)" -- cl_has_vip alpha
+check "no sanitizer report from alpha" -- cl_no_sanitizer_report alpha
 [ "$TAP_FAILED" -eq 0 ] || cl_dump
 [ -n "${RSC_KEEP_LOGS:-}" ] && cp -r "$DL_TMP" "$RSC_KEEP_LOGS"
 done_testing
