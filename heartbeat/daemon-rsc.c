@@ -576,6 +576,43 @@ hb_resmgr_takeover (HbResMgr *rsc, const char *what, char **message_out, GError 
   return run_command (rsc, hb_takeover_takeover, what, fallback, message_out, error);
 }
 
+/* ---- reload ------------------------------------------------------------------------------ */
+
+static char *
+groups_signature (GPtrArray *groups)
+{
+  g_autoptr (GString) sig = g_string_new (NULL);
+
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const HbResourceGroup *g = g_ptr_array_index (groups, i);
+      g_string_append_printf (sig, "%s:", g->home_node);
+      for (guint j = 0; j < g->resources->len; j++)
+        {
+          g_string_append_printf (sig, " %s", ((const HbResource *) g_ptr_array_index (g->resources, j))->spec);
+        }
+      g_string_append_c (sig, '\n');
+    }
+  return g_string_free (g_steal_pointer (&sig), FALSE);
+}
+
+/* The engine and the runner keep the groups they started with: moving groups
+ * under a running cluster is a restart (as in Heartbeat, whose
+ * ResourceManager reads haresources once per operation but whose daemon
+ * keeps its group list). Say so instead of half-applying it. */
+void
+hb_resmgr_reload (HbResMgr *rsc, const HbConfig *config)
+{
+  g_autofree char *old_sig = groups_signature (rsc->groups);
+  g_autofree char *new_sig = groups_signature (config->groups);
+
+  if (strcmp (old_sig, new_sig) != 0)
+    {
+      hb_log (HB_LOG_WARNING, "haresources changed: the new resource groups take effect when "
+              "heartbeat restarts");
+    }
+}
+
 /* ---- life cycle ----------------------------------------------------------------------------- */
 
 static char *
