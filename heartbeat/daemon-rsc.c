@@ -688,6 +688,12 @@ hb_resmgr_new (HbDaemon *daemon, const HbRscOptions *options, GError **error)
   g_source_attach (rsc->timer, NULL);
   hb_takeover_start (rsc->engine, g_get_monotonic_time (), acts);
   rsc_execute (rsc, acts);
+  if (hb_membership_comm_is_up (daemon->membership))
+    {
+      /* A node alone in ha.cf is up before we were created. */
+      hb_takeover_comm_up (rsc->engine, g_get_monotonic_time (), peer_state (rsc), acts);
+      rsc_execute (rsc, acts);
+    }
   return g_steal_pointer (&rsc);
 }
 
