@@ -5,8 +5,8 @@
 # auto_failback off.
 # hb_standby and hb_takeover move the group, a start that fails on the peer
 # gives the group back, a graceful stop hands it over at once (shutdown
-# notice), kill -9 of the holder hands it over after deadtime, a restarted node finds the group it left running and stops it,
-# a holder that loses its ping node (nftables drop) hands the group to a peer
+# notice), kill -9 of the holder hands it over after deadtime, a restarted
+# node finds the group it left running and stops it, a holder that loses its ping node (nftables drop) hands the group to a peer
 # that still reaches it, a resource that cannot be stopped runs the fence
 # command, cl_status rscstatus tells who holds what. Each step checks the
 # client's view and the log lines users know.
