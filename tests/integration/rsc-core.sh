@@ -2,14 +2,14 @@
 # Resource management end to end, as a client of the VIP sees it: two
 # daemons (alpha, beta) and one group `alpha 192.0.2.100/24/eth0 fail service`
 # (IPaddr, the test agent `fail`, a TCP service answering the node's name),
-# auto_failback off.
-# hb_standby and hb_takeover move the group, a start that fails on the peer
-# gives the group back, a graceful stop hands it over at once (shutdown
-# notice), kill -9 of the holder hands it over after deadtime, a restarted
-# node finds the group it left running and stops it, a holder that loses its ping node (nftables drop) hands the group to a peer
-# that still reaches it, a resource that cannot be stopped runs the fence
-# command, cl_status rscstatus tells who holds what. Each step checks the
-# client's view and the log lines users know.
+# auto_failback off. hb_standby and hb_takeover move the group; a start that
+# fails on the peer gives the group back; a graceful stop hands it over at
+# once (shutdown notice); kill -9 of the holder hands it over after deadtime;
+# a restarted node finds the group it left running and stops it; a holder
+# that loses its ping node (nftables drop) hands the group to a peer that
+# still reaches it; a resource that cannot be stopped runs the fence command;
+# cl_status rscstatus tells who holds what. Each step checks the client's
+# view and the log lines users know.
 . "$abs_top_srcdir/tests/lib/tap.sh"
 . "$abs_top_srcdir/tests/lib/lab.sh"
 . "$abs_top_srcdir/tests/integration/daemon-lib.sh"
