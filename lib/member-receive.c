@@ -125,6 +125,10 @@ restart_node (MemberNode *node, const HbMemberPacket *pkt, GPtrArray *out)
   hb_seqtrack_reset (node->seq);
   node->have_status = FALSE; /* no late-heartbeat interval across a restart */
   node->last_status_seq = 0;
+  /* A new generation explains the silence: whatever packet shows it first
+   * (its status may have been lost), the node restarted; it does not return
+   * from a partition (§1.9), so its next status must not look like one. */
+  node->declared_dead = FALSE;
 }
 
 static void

@@ -136,6 +136,47 @@ test_dead_node_restarted (Fx *fx, gconstpointer data)
   g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_NODE_LATE), ==, 0);
 }
 
+/* A dead node whose restart shows first in a non-status message (its first
+ * status was lost): the new generation already says "restarted", so its
+ * next status must not be taken for a node returning after a partition. The
+ * same holds for a node that was dead at initdead and starts later. */
+static void
+test_dead_node_restarted_non_status_first (Fx *fx, gconstpointer data)
+{
+  const guint64 gens[] = { 6, 0 }; /* 0: node2 never heard before it died */
+
+  (void) data;
+  for (guint i = 0; i < G_N_ELEMENTS (gens); i++)
+    {
+      HbMemberPacket p;
+
+      fx_teardown (fx, NULL);
+      fx_setup (fx, NULL);
+      if (gens[i] != 0)
+        {
+          fx_comm_up (fx);
+          fx_tick (fx, T0 + DEADTIME_MS * MS);
+        }
+      else
+        {
+          hb_membership_set_local_status (fx->m, fx->now, HB_NODE_STATUS_UP, fx->ev);
+          fx_tick (fx, T0 + INITDEAD_MS * MS);
+        }
+      fx_one (fx, HB_MEMBER_EVENT_NODE_DEAD);
+      fx_clear (fx);
+      fx->now += 1000 * MS;
+      p = fx_pkt ("node2", "eth0", FALSE, 1, gens[i] != 0 ? gens[i] : 5);
+      g_assert_cmpint (fx_recv (fx, &p), ==, HB_MEMBER_PROCESS);
+      fx->gen2 = p.gen;
+      fx->seq2 = 2;
+      fx->now += 1000 * MS;
+      g_assert_cmpint (fx_status2 (fx, "eth0"), ==, HB_MEMBER_PROCESS);
+      g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_PARTITION_HEALED), ==, 0);
+      g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_NODE_LATE), ==, 0);
+      g_assert_cmpstr (hb_membership_node_status (fx->m, "node2"), ==, "active");
+    }
+}
+
 /* A node dead at initdead that starts later: first generation, no partition. */
 static void
 test_late_starter (Fx *fx, gconstpointer data)
@@ -550,6 +591,8 @@ main (int argc, char **argv)
   FX_TEST ("/membership/gen/replay", test_replay);
   FX_TEST ("/membership/partition/healed", test_partition_healed);
   FX_TEST ("/membership/partition/restart-is-not-partition", test_dead_node_restarted);
+  FX_TEST ("/membership/partition/restart-non-status-first",
+           test_dead_node_restarted_non_status_first);
   FX_TEST ("/membership/partition/late-starter", test_late_starter);
   FX_TEST ("/membership/seq/duplicate", test_duplicate);
   FX_TEST ("/membership/seq/old", test_old_packet);
