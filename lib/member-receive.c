@@ -94,7 +94,7 @@ receive_ping (MemberNode *node, gint64 now_us, GPtrArray *out)
   refresh_link (node, node->name, now_us, out);
   if (node->have_status)
     {
-      guint64 iv_ms = (guint64) (now_us - node->last_status_us) / G_TIME_SPAN_MILLISECOND;
+      guint64 iv_ms = hb_member_elapsed_ms (now_us, node->last_status_us);
 
       node->worst_ms = MAX (node->worst_ms, iv_ms);
     }
@@ -158,7 +158,7 @@ schedule_gap (HbMembership *m, MemberNode *node, const HbSeqInfo *info, gint64 n
 
       delay_ms = CLAMP (delay_ms, lo, hi);
       hb_seqtrack_schedule (node->seq, info->first_missing + i,
-                            now_us + (gint64) delay_ms * G_TIME_SPAN_MILLISECOND);
+                            hb_member_time_add (now_us, (gint64) delay_ms * G_TIME_SPAN_MILLISECOND));
     }
 }
 
@@ -265,7 +265,7 @@ apply_status (HbMembership *m, MemberNode *node, const HbMemberPacket *pkt, gint
 
   if (node->have_status)
     {
-      guint64 iv_ms = (guint64) (now_us - node->last_status_us) / G_TIME_SPAN_MILLISECOND;
+      guint64 iv_ms = hb_member_elapsed_ms (now_us, node->last_status_us);
 
       node->worst_ms = MAX (node->worst_ms, iv_ms);
       check_late (m, node, iv_ms, node->declared_dead, out);

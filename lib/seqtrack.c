@@ -201,7 +201,8 @@ hb_seqtrack_take_due (HbSeqTrack *track, gint64 now_us, gint64 repeat_us, GArray
       if (m->due_us <= now_us)
         {
           g_array_append_val (seqs_out, m->seq);
-          m->due_us = now_us + repeat_us;
+          /* Saturating: now_us is the caller's, anywhere in the gint64 range. */
+          m->due_us = now_us > G_MAXINT64 - repeat_us ? G_MAXINT64 : now_us + repeat_us;
           n++;
         }
     }
