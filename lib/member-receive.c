@@ -292,6 +292,7 @@ receive_peer (HbMembership *m, MemberNode *node, gint64 now_us, const HbMemberPa
 {
   HbMemberVerdict verdict = HB_MEMBER_PROCESS;
   HbSeqVerdict sv;
+  gboolean returning;
 
   if (pkt->is_ns)
     {
@@ -319,17 +320,24 @@ receive_peer (HbMembership *m, MemberNode *node, gint64 now_us, const HbMemberPa
        * generation so a restarted peer's first message is not dropped as old. */
       restart_node (node, pkt, out);
     }
-  else if (pkt->is_status && node->declared_dead && pkt->seq > node->last_status_seq)
-    {
-      heal_partition (node, pkt, out);
-    }
+  /* Same generation (a restart cleared declared_dead), newer than its last
+   * status: it was alive behind a partition, if this status turns out to be
+   * fresh. */
+  returning = pkt->is_status && node->declared_dead && pkt->seq > node->last_status_seq;
   if (!track_seq (m, node, pkt, now_us, &sv, &verdict, out))
     {
-      return verdict;
+      return verdict; /* an old or duplicate packet proves nothing */
     }
   node->heard = TRUE;
   if (pkt->is_status && sv != HB_SEQ_ACCEPT_FILLED)
     {
+      /* A gap filler is a late copy of an old status, no sign of life now:
+       * it neither heals the partition nor uses up the report of the
+       * status that will. */
+      if (returning)
+        {
+          heal_partition (node, pkt, out);
+        }
       apply_status (m, node, pkt, now_us, out);
     }
   /* §1.9: messages for another node are tracked, then dropped. */

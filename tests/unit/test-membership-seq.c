@@ -118,6 +118,43 @@ test_partition_healed (Fx *fx, gconstpointer data)
   g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_PARTITION_HEALED), ==, 0);
 }
 
+/* Only a fresh status packet (one that counts for liveness) shows that a
+ * dead node is back: a late retransmission of an old status (a gap filler)
+ * or an old packet that is dropped must not be reported as a partition heal
+ * while the node stays dead, and must not use up the report of the real one. */
+static void
+test_partition_needs_fresh_status (Fx *fx, gconstpointer data)
+{
+  HbMemberPacket p;
+
+  (void) data;
+  fx_comm_up (fx);                /* status seq 1, its last status */
+  p = fx_pkt ("node2", "eth0", FALSE, 4, fx->gen2); /* seqs 2, 3 lost */
+  g_assert_cmpint (fx_recv (fx, &p), ==, HB_MEMBER_PROCESS);
+  p = fx_pkt ("node2", "eth0", FALSE, 7, fx->gen2); /* 5, 6 lost, given up (NAK) */
+  g_assert_cmpint (fx_recv (fx, &p), ==, HB_MEMBER_PROCESS);
+  g_assert_true (hb_membership_rexmit_nak (fx->m, "node2", 5));
+  g_assert_true (hb_membership_rexmit_nak (fx->m, "node2", 6));
+  fx_tick (fx, fx->now + DEADTIME_MS * MS);
+  fx_one (fx, HB_MEMBER_EVENT_NODE_DEAD);
+  fx_clear (fx);
+
+  /* A retransmitted status 2 fills a gap: no liveness, no heal. */
+  p = fx_pkt ("node2", "eth0", TRUE, 2, fx->gen2);
+  g_assert_cmpint (fx_recv (fx, &p), ==, HB_MEMBER_PROCESS);
+  /* Status 5 was given up: it is an old duplicate now, dropped. */
+  p = fx_pkt ("node2", "eth0", TRUE, 5, fx->gen2);
+  g_assert_cmpint (fx_recv (fx, &p), ==, HB_MEMBER_DROP_OLD);
+  g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_PARTITION_HEALED), ==, 0);
+  g_assert_cmpstr (hb_membership_node_status (fx->m, "node2"), ==, "dead");
+
+  /* The next fresh status is the one that reports it, once. */
+  fx->seq2 = 8;
+  g_assert_cmpint (fx_status2 (fx, "eth0"), ==, HB_MEMBER_PROCESS);
+  fx_one (fx, HB_MEMBER_EVENT_PARTITION_HEALED);
+  g_assert_cmpstr (hb_membership_node_status (fx->m, "node2"), ==, "active");
+}
+
 /* A dead node that comes back with a new generation restarted: no partition. */
 static void
 test_dead_node_restarted (Fx *fx, gconstpointer data)
@@ -594,6 +631,7 @@ main (int argc, char **argv)
   FX_TEST ("/membership/partition/restart-non-status-first",
            test_dead_node_restarted_non_status_first);
   FX_TEST ("/membership/partition/late-starter", test_late_starter);
+  FX_TEST ("/membership/partition/needs-fresh-status", test_partition_needs_fresh_status);
   FX_TEST ("/membership/seq/duplicate", test_duplicate);
   FX_TEST ("/membership/seq/old", test_old_packet);
   FX_TEST ("/membership/seq/ns-messages", test_ns_messages);
