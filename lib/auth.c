@@ -143,6 +143,36 @@ parse_token (const char *token, gsize token_len, guint64 *index, const char **di
   return TRUE;
 }
 
+/* Node names are shorter than HOSTLENG (HEARTBEAT-REFERENCE §1.5). */
+#define PEER_NAME_MAX 99
+
+/* How the mismatch message names the sender. Its `src` comes from a packet
+ * that just failed authentication, so anyone on the network chose it: show
+ * it only as a node name can look (visible ASCII, at most 99 bytes, '?' for
+ * anything else, "..." when cut), so it can neither forge log lines nor make
+ * every dropped packet's text unique and long. */
+static char *
+peer_for_log (const char *peer)
+{
+  GString *out;
+  gsize i;
+
+  if (peer == NULL || peer[0] == '\0')
+    {
+      return g_strdup ("?");
+    }
+  out = g_string_new (NULL);
+  for (i = 0; peer[i] != '\0' && i < PEER_NAME_MAX; i++)
+    {
+      g_string_append_c (out, peer[i] > ' ' && peer[i] <= '~' ? peer[i] : '?');
+    }
+  if (peer[i] != '\0')
+    {
+      g_string_append (out, "...");
+    }
+  return g_string_free (out, FALSE);
+}
+
 gint
 hb_auth_verify (const HbAuthKey keys[HB_AUTH_MAX_KEYS], const char *token, gsize token_len,
                 const guint8 *data, gsize len, const char *peer, GError **error)
@@ -172,8 +202,10 @@ hb_auth_verify (const HbAuthKey keys[HB_AUTH_MAX_KEYS], const char *token, gsize
     }
   if (!hb_auth_equal (digest, expected))
     {
+      g_autofree char *shown = peer_for_log (peer);
+
       g_set_error (error, HB_AUTH_ERROR, HB_AUTH_ERROR_MISMATCH,
-                   "node [%s] failed authentication", peer != NULL ? peer : "?");
+                   "node [%s] failed authentication", shown);
       return -1;
     }
   return (gint) index;

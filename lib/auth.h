@@ -47,7 +47,9 @@ char *hb_auth_sign (const HbAuthKey keys[HB_AUTH_MAX_KEYS], guint index,
 /* Checks a token "<index> <digest>" (exactly `token_len` bytes, no NUL needed)
  * against `data`: index must be 0..15 and configured; the digest is recomputed
  * with that index's method and key. `peer` (may be NULL) names the sender in
- * the mismatch message. Returns the index (0..15) or -1 with `error` set. */
+ * the mismatch message, shown as a node name can look (visible ASCII, cut
+ * after 99 bytes): it comes from an unauthenticated packet. Returns the
+ * index (0..15) or -1 with `error` set. */
 gint hb_auth_verify (const HbAuthKey keys[HB_AUTH_MAX_KEYS],
                      const char *token, gsize token_len,
                      const guint8 *data, gsize len,

@@ -1,6 +1,7 @@
 /* systole: Heartbeat log line formatting. Facts: HEARTBEAT-REFERENCE §2.3. */
 #include "logfmt.h"
 
+#include <string.h>
 #include <syslog.h>
 
 static const char *const prio_words[] = {
@@ -8,6 +9,36 @@ static const char *const prio_words[] = {
   [HB_LOG_ERR] = "ERROR",    [HB_LOG_WARNING] = "WARN", [HB_LOG_NOTICE] = "notice",
   [HB_LOG_INFO] = "info",    [HB_LOG_DEBUG] = "debug",
 };
+
+/* One call is one line. Messages quote peers (node names, `st`, rexmit
+ * requesters, API arguments) and agents, so a control byte in them must not
+ * end the line and forge the next one, nor drive a terminal: C0 bytes and
+ * DEL are written as C escapes (\n, \r, \t, \xNN). Bytes above 0x7f pass
+ * (UTF-8 paths), and so does '\\': an escape shown is never a line break. */
+static char *
+escape_controls (const char *message)
+{
+  GString *out = g_string_sized_new (strlen (message));
+
+  for (const guchar *p = (const guchar *) message; *p != '\0'; p++)
+    {
+      const char *named = *p == '\n' ? "\\n" : *p == '\r' ? "\\r" : *p == '\t' ? "\\t" : NULL;
+
+      if (named != NULL)
+        {
+          g_string_append (out, named);
+        }
+      else if (*p < 0x20 || *p == 0x7f)
+        {
+          g_string_append_printf (out, "\\x%02x", *p);
+        }
+      else
+        {
+          g_string_append_c (out, (char) *p);
+        }
+    }
+  return g_string_free (out, FALSE);
+}
 
 const char *
 hb_logfmt_prio_word (HbLogPrio prio)
@@ -30,12 +61,14 @@ hb_logfmt_file_line (const char *entity,
 {
   const char *word = hb_logfmt_prio_word (prio);
   g_autofree char *stamp = NULL;
+  g_autofree char *text = NULL;
 
   g_return_val_if_fail (entity != NULL && when != NULL && message != NULL, NULL);
   if (word == NULL)
     {
       word = "info";
     }
+  text = escape_controls (message);
   if (syslogmsgfmt)
     {
       /* "Jun 16 01:48:13 node1 heartbeat: [10414]: info: msg", as syslog
@@ -49,21 +82,24 @@ hb_logfmt_file_line (const char *entity,
                               g_date_time_get_hour (when), g_date_time_get_minute (when),
                               g_date_time_get_second (when),
                               hostname != NULL ? hostname : "localhost", entity, pid, word,
-                              message);
+                              text);
     }
   /* HA_DATEFMT "%Y/%m/%d_%T" (HEARTBEAT-REFERENCE §2.3). */
   stamp = g_date_time_format (when, "%Y/%m/%d_%H:%M:%S");
   return g_strdup_printf ("%s[%" G_GINT64_FORMAT "]: %s %s: %s\n", entity, pid, stamp, word,
-                          message);
+                          text);
 }
 
 char *
 hb_logfmt_syslog_text (gint64 pid, HbLogPrio prio, const char *message)
 {
   const char *word = hb_logfmt_prio_word (prio);
+  g_autofree char *text = NULL;
 
+  g_return_val_if_fail (message != NULL, NULL);
+  text = escape_controls (message);
   return g_strdup_printf ("[%" G_GINT64_FORMAT "]: %s: %s", pid, word != NULL ? word : "info",
-                          message);
+                          text);
 }
 
 typedef struct

@@ -53,6 +53,22 @@ struct _HbMembership
   gint64 local_hb_us;
 };
 
+/* Instants are whatever the caller passes as now_us, so arithmetic on them
+ * saturates instead of overflowing (UB): a deadline past the end of the
+ * gint64 range is G_MAXINT64 ("never before the end of time"), and a clock
+ * that stepped back measures an elapsed time of 0, not 2^64 - x. */
+static inline gint64
+hb_member_time_add (gint64 t, gint64 delta)
+{
+  return t > G_MAXINT64 - delta ? G_MAXINT64 : t + delta;
+}
+
+static inline guint64
+hb_member_elapsed_ms (gint64 now_us, gint64 then_us)
+{
+  return now_us > then_us ? ((guint64) now_us - (guint64) then_us) / G_TIME_SPAN_MILLISECOND : 0;
+}
+
 /* membership.c */
 MemberNode *hb_member_find (const HbMembership *m, const char *name);
 MemberLink *hb_member_find_link (const MemberNode *node, const char *link);

@@ -94,7 +94,7 @@ receive_ping (MemberNode *node, gint64 now_us, GPtrArray *out)
   refresh_link (node, node->name, now_us, out);
   if (node->have_status)
     {
-      guint64 iv_ms = (guint64) (now_us - node->last_status_us) / G_TIME_SPAN_MILLISECOND;
+      guint64 iv_ms = hb_member_elapsed_ms (now_us, node->last_status_us);
 
       node->worst_ms = MAX (node->worst_ms, iv_ms);
     }
@@ -125,6 +125,10 @@ restart_node (MemberNode *node, const HbMemberPacket *pkt, GPtrArray *out)
   hb_seqtrack_reset (node->seq);
   node->have_status = FALSE; /* no late-heartbeat interval across a restart */
   node->last_status_seq = 0;
+  /* A new generation explains the silence: whatever packet shows it first
+   * (its status may have been lost), the node restarted; it does not return
+   * from a partition (§1.9), so its next status must not look like one. */
+  node->declared_dead = FALSE;
 }
 
 static void
@@ -154,7 +158,7 @@ schedule_gap (HbMembership *m, MemberNode *node, const HbSeqInfo *info, gint64 n
 
       delay_ms = CLAMP (delay_ms, lo, hi);
       hb_seqtrack_schedule (node->seq, info->first_missing + i,
-                            now_us + (gint64) delay_ms * G_TIME_SPAN_MILLISECOND);
+                            hb_member_time_add (now_us, (gint64) delay_ms * G_TIME_SPAN_MILLISECOND));
     }
 }
 
@@ -261,7 +265,7 @@ apply_status (HbMembership *m, MemberNode *node, const HbMemberPacket *pkt, gint
 
   if (node->have_status)
     {
-      guint64 iv_ms = (guint64) (now_us - node->last_status_us) / G_TIME_SPAN_MILLISECOND;
+      guint64 iv_ms = hb_member_elapsed_ms (now_us, node->last_status_us);
 
       node->worst_ms = MAX (node->worst_ms, iv_ms);
       check_late (m, node, iv_ms, node->declared_dead, out);
@@ -288,6 +292,7 @@ receive_peer (HbMembership *m, MemberNode *node, gint64 now_us, const HbMemberPa
 {
   HbMemberVerdict verdict = HB_MEMBER_PROCESS;
   HbSeqVerdict sv;
+  gboolean returning;
 
   if (pkt->is_ns)
     {
@@ -315,17 +320,24 @@ receive_peer (HbMembership *m, MemberNode *node, gint64 now_us, const HbMemberPa
        * generation so a restarted peer's first message is not dropped as old. */
       restart_node (node, pkt, out);
     }
-  else if (pkt->is_status && node->declared_dead && pkt->seq > node->last_status_seq)
-    {
-      heal_partition (node, pkt, out);
-    }
+  /* Same generation (a restart cleared declared_dead), newer than its last
+   * status: it was alive behind a partition, if this status turns out to be
+   * fresh. */
+  returning = pkt->is_status && node->declared_dead && pkt->seq > node->last_status_seq;
   if (!track_seq (m, node, pkt, now_us, &sv, &verdict, out))
     {
-      return verdict;
+      return verdict; /* an old or duplicate packet proves nothing */
     }
   node->heard = TRUE;
   if (pkt->is_status && sv != HB_SEQ_ACCEPT_FILLED)
     {
+      /* A gap filler is a late copy of an old status, no sign of life now:
+       * it neither heals the partition nor uses up the report of the
+       * status that will. */
+      if (returning)
+        {
+          heal_partition (node, pkt, out);
+        }
       apply_status (m, node, pkt, now_us, out);
     }
   /* §1.9: messages for another node are tracked, then dropped. */

@@ -17,7 +17,7 @@ expire_links (MemberNode *node, gint64 now_us, gint64 interval_us, GPtrArray *ou
       MemberLink *link = g_ptr_array_index (node->links, i);
       HbMemberEvent *ev;
 
-      if (!link->up || now_us < link->last_us + interval_us)
+      if (!link->up || now_us < hb_member_time_add (link->last_us, interval_us))
         {
           continue;
         }
@@ -39,7 +39,7 @@ expire_node (MemberNode *node, gint64 now_us, gint64 interval_us, GPtrArray *out
   gboolean ping = (node->type == HB_MEMBER_NODE_PING);
 
   if (strcmp (node->status, HB_NODE_STATUS_DEAD) == 0
-      || now_us < node->last_status_us + interval_us)
+      || now_us < hb_member_time_add (node->last_status_us, interval_us))
     {
       return;
     }
@@ -51,7 +51,7 @@ expire_node (MemberNode *node, gint64 now_us, gint64 interval_us, GPtrArray *out
   if (ev != NULL)
     {
       ev->status = g_strdup (HB_NODE_STATUS_DEAD);
-      ev->interval_ms = (guint64) (now_us - node->last_status_us) / G_TIME_SPAN_MILLISECOND;
+      ev->interval_ms = hb_member_elapsed_ms (now_us, node->last_status_us);
     }
 }
 
@@ -87,7 +87,7 @@ request_rexmits (HbMembership *m, MemberNode *node, gint64 now_us, GPtrArray *ou
 static void
 expire_local (HbMembership *m, gint64 now_us, GPtrArray *out)
 {
-  if (!m->local_hb_armed || now_us < m->local_hb_us + m->deadtime_us)
+  if (!m->local_hb_armed || now_us < hb_member_time_add (m->local_hb_us, m->deadtime_us))
     {
       return;
     }

@@ -380,7 +380,7 @@ node_next_deadline (const HbMembership *m, const MemberNode *node)
 
   if (strcmp (node->status, HB_NODE_STATUS_DEAD) != 0)
     {
-      next = node->last_status_us + interval;
+      next = hb_member_time_add (node->last_status_us, interval);
     }
   for (guint i = 0; i < node->links->len; i++)
     {
@@ -388,7 +388,7 @@ node_next_deadline (const HbMembership *m, const MemberNode *node)
 
       if (link->up)
         {
-          next = MIN (next, link->last_us + interval);
+          next = MIN (next, hb_member_time_add (link->last_us, interval));
         }
     }
   if (node->type == HB_MEMBER_NODE_NORMAL && hb_member_status_is_live (node->status))
@@ -415,7 +415,7 @@ hb_membership_next_deadline_us (const HbMembership *m)
     }
   if (m->local_hb_armed)
     {
-      next = MIN (next, m->local_hb_us + m->deadtime_us);
+      next = MIN (next, hb_member_time_add (m->local_hb_us, m->deadtime_us));
     }
   return next;
 }

@@ -73,20 +73,28 @@ find_missing (const HbSeqTrack *track, guint64 seq)
   return -1;
 }
 
-/* Records last+1 .. seq-1 as missing, as many as fit (HB3 keeps at most
- * MAXMISSING). New gaps are always above every recorded seq, so appending
- * keeps the array sorted. */
+/* Records last+1 .. seq-1 as missing. New gaps are always above every
+ * recorded seq, so appending keeps the array sorted. When the list would
+ * exceed MAXMISSING, the lowest missing seqs make room, as HB3
+ * should_drop_message replaces the lowest-numbered one: the sender keeps only
+ * its last 500 messages, so the oldest are the first it can no longer
+ * resend, while turning away the newest would drop them as old duplicates
+ * when their retransmission arrives. A gap is at most RESET_LIMIT (< 500)
+ * wide, so all of it is always recorded. */
 static void
 record_gap (HbSeqTrack *track, guint64 seq, HbSeqInfo *info)
 {
   guint64 n_lost = seq - track->last - 1;
-  guint room = HB_SEQTRACK_MAX_MISSING - track->missing->len;
-  guint64 n_rec = MIN (n_lost, (guint64) room);
+  guint keep = HB_SEQTRACK_MAX_MISSING - (guint) MIN (n_lost, (guint64) HB_SEQTRACK_MAX_MISSING);
 
+  if (track->missing->len > keep)
+    {
+      g_array_remove_range (track->missing, 0, track->missing->len - keep);
+    }
   info->n_lost = n_lost;
   info->first_missing = track->last + 1;
-  info->n_recorded = n_rec;
-  for (guint64 s = track->last + 1; s < track->last + 1 + n_rec; s++)
+  info->n_recorded = MIN (n_lost, (guint64) HB_SEQTRACK_MAX_MISSING);
+  for (guint64 s = seq - info->n_recorded; s < seq; s++)
     {
       Missing m = { s, G_MAXINT64 };
 
@@ -201,7 +209,8 @@ hb_seqtrack_take_due (HbSeqTrack *track, gint64 now_us, gint64 repeat_us, GArray
       if (m->due_us <= now_us)
         {
           g_array_append_val (seqs_out, m->seq);
-          m->due_us = now_us + repeat_us;
+          /* Saturating: now_us is the caller's, anywhere in the gint64 range. */
+          m->due_us = now_us > G_MAXINT64 - repeat_us ? G_MAXINT64 : now_us + repeat_us;
           n++;
         }
     }

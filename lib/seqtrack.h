@@ -14,7 +14,8 @@
 
 G_BEGIN_DECLS
 
-/* At most this many missing seqs are remembered per peer (HB3 MAXMISSING). */
+/* At most this many missing seqs are remembered per peer (HB3 MAXMISSING);
+ * beyond that the oldest are forgotten. */
 #define HB_SEQTRACK_MAX_MISSING 500
 /* A single gap wider than this resets tracking (FLOWCONTROL_LIMIT =
  * MAXMSGHIST / 2, §1.9): "lost a lot of packets!". */
@@ -37,7 +38,8 @@ typedef struct
   guint64 n_lost;        /* ACCEPT_GAP / ACCEPT_RESET: seq - last_before - 1 */
   guint64 first_missing; /* ACCEPT_GAP: first newly recorded missing seq */
   guint64 n_recorded;    /* ACCEPT_GAP: how many of the lost seqs were recorded
-                          * (fewer than n_lost when the missing list is full) */
+                          * (all of them: when the missing list is full, its
+                          * oldest entries make room, as in HB3) */
   gboolean now_complete; /* ACCEPT_FILLED: the missing list became empty */
 } HbSeqInfo;
 

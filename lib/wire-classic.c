@@ -136,7 +136,8 @@ add_value (HbMsg *msg, const char *name, HbFieldType type, const char *value,
       if (bytes == NULL)
         {
           g_set_error (error, HB_WIRE_ERROR, HB_WIRE_ERROR_BAD_VALUE,
-                       "classic message, line %u: field %s: invalid base64", lineno, name);
+                       "classic message, line %u: field %.*s: invalid base64", lineno,
+                       HB_WIRE_NAME_SHOWN, name);
           return FALSE;
         }
       hb_msg_add_binary (msg, name, bytes, n);

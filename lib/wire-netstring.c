@@ -158,8 +158,8 @@ add_field (HbMsg *msg, const guint8 *f, gsize len, gsize offset, GError **error)
   if (memchr (eq + 1, '\0', value_len) != NULL)
     {
       g_set_error (error, HB_WIRE_ERROR, HB_WIRE_ERROR_BAD_VALUE,
-                   "netstring message, offset %" G_GSIZE_FORMAT ": NUL byte inside string field %s",
-                   offset, name);
+                   "netstring message, offset %" G_GSIZE_FORMAT ": NUL byte inside string field %.*s",
+                   offset, HB_WIRE_NAME_SHOWN, name);
       return FALSE;
     }
   g_autofree char *value = g_strndup ((const char *) eq + 1, value_len);

@@ -10,6 +10,9 @@ G_BEGIN_DECLS
 #define HB_WIRE_NETSTRING_START "###\n"
 #define HB_WIRE_NETSTRING_END "%%%\n"
 #define HB_WIRE_MARK_LEN 4
+/* Error texts quote at most this much of a peer's field name: names are
+ * unbounded on the wire and the texts end up in the log. */
+#define HB_WIRE_NAME_SHOWN 64
 
 /* Classic (§1.2). `data` starts with ">>>\n". */
 HbMsg *hb_wire_classic_decode (const guint8 *data, gsize len, HbWireFrame *frame, GError **error);

@@ -177,7 +177,13 @@ add_above_high (GPtrArray *out, guint64 seq, guint64 high, const char *requester
 static gboolean
 resent_recently (const HbXmitHist *hist, const Entry *e, gint64 now_us)
 {
-  return e->last_rexmit_us != G_MININT64 && now_us - e->last_rexmit_us < hist->min_gap_us;
+  /* Unsigned difference: now_us is the caller's and may be anywhere in the
+   * gint64 range; a clock that stepped back counts as "just now". */
+  guint64 elapsed_us = now_us > e->last_rexmit_us
+                           ? (guint64) now_us - (guint64) e->last_rexmit_us
+                           : 0;
+
+  return e->last_rexmit_us != G_MININT64 && elapsed_us < (guint64) hist->min_gap_us;
 }
 
 guint

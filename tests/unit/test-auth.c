@@ -279,6 +279,58 @@ test_verify_unknown_peer (void)
   g_assert_cmpstr (error->message, ==, "node [?] failed authentication");
 }
 
+/* The sender's name comes from a packet that just failed authentication:
+ * anyone can put anything there. The message names it as Heartbeat does,
+ * but only as a node name can look (printable, no blanks, < HOSTLENG), so
+ * it can neither forge log lines nor flood them. */
+typedef struct
+{
+  const char *peer;
+  const char *message;
+} PeerNameCase;
+
+static const PeerNameCase peer_name_cases[] = {
+  { "node1", "node [node1] failed authentication" },
+  { "", "node [?] failed authentication" },
+  { "x\nheartbeat[1]: CRIT: node y: is dead",
+    "node [x?heartbeat[1]:?CRIT:?node?y:?is?dead] failed authentication" },
+  { "tab\there\x7f\x1b[2J\xc3\xa9", "node [tab?here??[2J??] failed authentication" },
+};
+
+static void
+test_verify_peer_name (gconstpointer data)
+{
+  const PeerNameCase *c = data;
+  HbAuthKey keys[HB_AUTH_MAX_KEYS];
+  g_autoptr (GError) error = NULL;
+
+  fill_keys (keys);
+  g_assert_cmpint (hb_auth_verify (keys, "1 0", 3, (const guint8 *) "x", 1, c->peer, &error), ==, -1);
+  g_assert_error (error, HB_AUTH_ERROR, HB_AUTH_ERROR_MISMATCH);
+  g_assert_cmpstr (error->message, ==, c->message);
+}
+
+/* A name of HOSTLENG - 1 bytes is shown whole, a longer one cut there. */
+static void
+test_verify_peer_name_long (void)
+{
+  HbAuthKey keys[HB_AUTH_MAX_KEYS];
+  const gsize lens[] = { 99, 100, 200000 };
+
+  fill_keys (keys);
+  for (gsize i = 0; i < G_N_ELEMENTS (lens); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *peer = g_strnfill (lens[i], 'a');
+      g_autofree char *shown = g_strnfill (99, 'a');
+      g_autofree char *expected = g_strdup_printf ("node [%s%s] failed authentication", shown,
+                                                   lens[i] > 99 ? "..." : "");
+
+      g_assert_cmpint (hb_auth_verify (keys, "1 0", 3, (const guint8 *) "x", 1, peer, &error), ==, -1);
+      g_assert_cmpstr (error->message, ==, expected);
+    }
+}
+
 /* A key longer than the 64-byte block is hashed first (RFC 2104 §2), also
  * for authkeys tokens: HMAC(K) == HMAC(MD5(K)) for |K| > 64. */
 static void
@@ -330,5 +382,11 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &verify_fail_cases[i], test_verify_fail);
     }
   g_test_add_func ("/auth/verify-unknown-peer", test_verify_unknown_peer);
+  for (gsize i = 0; i < G_N_ELEMENTS (peer_name_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/auth/verify-peer-name/%" G_GSIZE_FORMAT, i);
+      g_test_add_data_func (path, &peer_name_cases[i], test_verify_peer_name);
+    }
+  g_test_add_func ("/auth/verify-peer-name-long", test_verify_peer_name_long);
   return g_test_run ();
 }

@@ -61,6 +61,18 @@ static const LineCase line_cases[] = {
     "Jun 16 01:48:13 node1 heartbeat: [10414]: info: Link node2:eth0 up.\n" },
   { HB_LOG_ERR, TRUE, "", "Jun 16 01:48:13 node1 heartbeat: [10414]: ERROR: \n" },
   { (HbLogPrio) 42, FALSE, "x", "heartbeat[10414]: 2015/06/16_01:48:13 info: x\n" },
+  /* Peer-chosen text (a node name, a status, a rexmit requester) must not
+   * start a forged line of its own: control bytes are shown escaped. */
+  { HB_LOG_WARNING, FALSE,
+    "node [x\nheartbeat[1]: 2015/06/16_01:48:13 CRIT: node y: is dead] failed authentication",
+    "heartbeat[10414]: 2015/06/16_01:48:13 WARN: node [x\\nheartbeat[1]: 2015/06/16_01:48:13 "
+    "CRIT: node y: is dead] failed authentication\n" },
+  { HB_LOG_INFO, TRUE, "Status update for node n2: status a\r\x1b[2J\x7f\tb",
+    "Jun 16 01:48:13 node1 heartbeat: [10414]: info: Status update for node n2: status "
+    "a\\r\\x1b[2J\\x7f\\tb\n" },
+  /* Bytes above 0x7f (UTF-8 file names) and backslashes pass unchanged. */
+  { HB_LOG_INFO, FALSE, "r\xc3\xa9sum\xc3\xa9 C:\\tmp",
+    "heartbeat[10414]: 2015/06/16_01:48:13 info: r\xc3\xa9sum\xc3\xa9 C:\\tmp\n" },
 };
 
 static void
@@ -101,6 +113,15 @@ test_syslog_text (void)
   g_autofree char *text = hb_logfmt_syslog_text (77, HB_LOG_WARNING, "node a: is dead");
 
   g_assert_cmpstr (text, ==, "[77]: WARN: node a: is dead");
+}
+
+/* syslog(3) does not escape either: a newline would split the record. */
+static void
+test_syslog_text_escaped (void)
+{
+  g_autofree char *text = hb_logfmt_syslog_text (77, HB_LOG_WARNING, "node a\nb: is dead");
+
+  g_assert_cmpstr (text, ==, "[77]: WARN: node a\\nb: is dead");
 }
 
 typedef struct
@@ -149,5 +170,6 @@ main (int argc, char **argv)
   g_test_add_func ("/logfmt/syslog-day-padding", test_syslog_day_padding);
   g_test_add_func ("/logfmt/long-message", test_long_message);
   g_test_add_func ("/logfmt/syslog-text", test_syslog_text);
+  g_test_add_func ("/logfmt/syslog-text-escaped", test_syslog_text_escaped);
   return g_test_run ();
 }

@@ -118,6 +118,43 @@ test_partition_healed (Fx *fx, gconstpointer data)
   g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_PARTITION_HEALED), ==, 0);
 }
 
+/* Only a fresh status packet (one that counts for liveness) shows that a
+ * dead node is back: a late retransmission of an old status (a gap filler)
+ * or an old packet that is dropped must not be reported as a partition heal
+ * while the node stays dead, and must not use up the report of the real one. */
+static void
+test_partition_needs_fresh_status (Fx *fx, gconstpointer data)
+{
+  HbMemberPacket p;
+
+  (void) data;
+  fx_comm_up (fx);                /* status seq 1, its last status */
+  p = fx_pkt ("node2", "eth0", FALSE, 4, fx->gen2); /* seqs 2, 3 lost */
+  g_assert_cmpint (fx_recv (fx, &p), ==, HB_MEMBER_PROCESS);
+  p = fx_pkt ("node2", "eth0", FALSE, 7, fx->gen2); /* 5, 6 lost, given up (NAK) */
+  g_assert_cmpint (fx_recv (fx, &p), ==, HB_MEMBER_PROCESS);
+  g_assert_true (hb_membership_rexmit_nak (fx->m, "node2", 5));
+  g_assert_true (hb_membership_rexmit_nak (fx->m, "node2", 6));
+  fx_tick (fx, fx->now + DEADTIME_MS * MS);
+  fx_one (fx, HB_MEMBER_EVENT_NODE_DEAD);
+  fx_clear (fx);
+
+  /* A retransmitted status 2 fills a gap: no liveness, no heal. */
+  p = fx_pkt ("node2", "eth0", TRUE, 2, fx->gen2);
+  g_assert_cmpint (fx_recv (fx, &p), ==, HB_MEMBER_PROCESS);
+  /* Status 5 was given up: it is an old duplicate now, dropped. */
+  p = fx_pkt ("node2", "eth0", TRUE, 5, fx->gen2);
+  g_assert_cmpint (fx_recv (fx, &p), ==, HB_MEMBER_DROP_OLD);
+  g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_PARTITION_HEALED), ==, 0);
+  g_assert_cmpstr (hb_membership_node_status (fx->m, "node2"), ==, "dead");
+
+  /* The next fresh status is the one that reports it, once. */
+  fx->seq2 = 8;
+  g_assert_cmpint (fx_status2 (fx, "eth0"), ==, HB_MEMBER_PROCESS);
+  fx_one (fx, HB_MEMBER_EVENT_PARTITION_HEALED);
+  g_assert_cmpstr (hb_membership_node_status (fx->m, "node2"), ==, "active");
+}
+
 /* A dead node that comes back with a new generation restarted: no partition. */
 static void
 test_dead_node_restarted (Fx *fx, gconstpointer data)
@@ -134,6 +171,47 @@ test_dead_node_restarted (Fx *fx, gconstpointer data)
   fx_one (fx, HB_MEMBER_EVENT_NODE_STATUS);
   g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_PARTITION_HEALED), ==, 0);
   g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_NODE_LATE), ==, 0);
+}
+
+/* A dead node whose restart shows first in a non-status message (its first
+ * status was lost): the new generation already says "restarted", so its
+ * next status must not be taken for a node returning after a partition. The
+ * same holds for a node that was dead at initdead and starts later. */
+static void
+test_dead_node_restarted_non_status_first (Fx *fx, gconstpointer data)
+{
+  const guint64 gens[] = { 6, 0 }; /* 0: node2 never heard before it died */
+
+  (void) data;
+  for (guint i = 0; i < G_N_ELEMENTS (gens); i++)
+    {
+      HbMemberPacket p;
+
+      fx_teardown (fx, NULL);
+      fx_setup (fx, NULL);
+      if (gens[i] != 0)
+        {
+          fx_comm_up (fx);
+          fx_tick (fx, T0 + DEADTIME_MS * MS);
+        }
+      else
+        {
+          hb_membership_set_local_status (fx->m, fx->now, HB_NODE_STATUS_UP, fx->ev);
+          fx_tick (fx, T0 + INITDEAD_MS * MS);
+        }
+      fx_one (fx, HB_MEMBER_EVENT_NODE_DEAD);
+      fx_clear (fx);
+      fx->now += 1000 * MS;
+      p = fx_pkt ("node2", "eth0", FALSE, 1, gens[i] != 0 ? gens[i] : 5);
+      g_assert_cmpint (fx_recv (fx, &p), ==, HB_MEMBER_PROCESS);
+      fx->gen2 = p.gen;
+      fx->seq2 = 2;
+      fx->now += 1000 * MS;
+      g_assert_cmpint (fx_status2 (fx, "eth0"), ==, HB_MEMBER_PROCESS);
+      g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_PARTITION_HEALED), ==, 0);
+      g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_NODE_LATE), ==, 0);
+      g_assert_cmpstr (hb_membership_node_status (fx->m, "node2"), ==, "active");
+    }
 }
 
 /* A node dead at initdead that starts later: first generation, no partition. */
@@ -550,7 +628,10 @@ main (int argc, char **argv)
   FX_TEST ("/membership/gen/replay", test_replay);
   FX_TEST ("/membership/partition/healed", test_partition_healed);
   FX_TEST ("/membership/partition/restart-is-not-partition", test_dead_node_restarted);
+  FX_TEST ("/membership/partition/restart-non-status-first",
+           test_dead_node_restarted_non_status_first);
   FX_TEST ("/membership/partition/late-starter", test_late_starter);
+  FX_TEST ("/membership/partition/needs-fresh-status", test_partition_needs_fresh_status);
   FX_TEST ("/membership/seq/duplicate", test_duplicate);
   FX_TEST ("/membership/seq/old", test_old_packet);
   FX_TEST ("/membership/seq/ns-messages", test_ns_messages);

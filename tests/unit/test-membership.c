@@ -687,6 +687,59 @@ test_names (void)
   g_assert_cmpstr (hb_member_verdict_to_string ((HbMemberVerdict) 999), ==, "invalid");
 }
 
+/* Time only enters through now_us, and nothing bounds it: instants near the
+ * end of the gint64 range must saturate (no signed overflow, no deadline in
+ * the past), and a clock that steps back must not produce a "late" interval
+ * of 2^64 - x ms. */
+static void
+test_extreme_clock (void)
+{
+  const gint64 starts[] = { G_MAXINT64 - 5 * G_TIME_SPAN_SECOND, G_MAXINT64 - 1, G_MININT64 + 1 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (starts); i++)
+    {
+      Fx fx = { .random_value = 100 };
+      HbMembershipParams p = fx_params (&fx);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) ev = hb_member_events_new ();
+      g_autoptr (HbMembership) m = NULL;
+      gint64 now = starts[i];
+      HbMemberPacket st1 = fx_pkt ("node2", "eth0", TRUE, 1, 5);
+      HbMemberPacket st5 = fx_pkt ("node2", "eth0", TRUE, 5, 5);
+
+      m = hb_membership_new (&p, now, &error);
+      g_assert_no_error (error);
+      hb_membership_set_local_status (m, now, HB_NODE_STATUS_UP, ev);
+      hb_membership_local_heartbeat (m, now);
+      g_assert_cmpint (hb_membership_receive (m, now, &st1, ev), ==, HB_MEMBER_PROCESS);
+      /* A gap: rexmit requests are scheduled now + delay. */
+      g_assert_cmpint (hb_membership_receive (m, now, &st5, ev), ==, HB_MEMBER_PROCESS);
+      g_assert_cmpint (hb_membership_next_deadline_us (m), >=, now);
+      hb_membership_tick (m, hb_membership_next_deadline_us (m), ev);
+      hb_membership_tick (m, G_MAXINT64, ev);
+      g_assert_cmpint (hb_membership_next_deadline_us (m), >=, now);
+      hb_membership_tick (m, G_MAXINT64, ev);
+    }
+}
+
+static void
+test_clock_steps_back (Fx *fx, gconstpointer data)
+{
+  (void) data;
+  fx_comm_up (fx);
+  fx->now -= 3000 * MS;
+  g_assert_cmpint (fx_status2 (fx, "eth0"), ==, HB_MEMBER_PROCESS);
+  g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_NODE_LATE), ==, 0);
+  g_assert_cmpuint (hb_membership_worst_interval_ms (fx->m, "node2"), ==, 0);
+  fx_clear (fx);
+  fx->now -= 3000 * MS;
+  g_assert_cmpint (fx_ping (fx), ==, HB_MEMBER_PROCESS);
+  g_assert_cmpuint (hb_membership_worst_interval_ms (fx->m, PING_NODE), ==, 0);
+  fx_tick (fx, fx->now + DEADTIME_MS * MS + 3000 * MS);
+  g_assert_cmpstr (hb_membership_node_status (fx->m, "node2"), ==, "dead");
+  g_assert_cmpuint (fx_one (fx, HB_MEMBER_EVENT_NODE_DEAD)->interval_ms, ==, DEADTIME_MS);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -721,5 +774,7 @@ main (int argc, char **argv)
   g_test_add_func ("/membership/names", test_names);
   FX_TEST ("/membership/node-left", test_node_left);
   g_test_add_func ("/membership/links/shared-names", test_shared_link_names);
+  g_test_add_func ("/membership/clock/extreme", test_extreme_clock);
+  FX_TEST ("/membership/clock/steps-back", test_clock_steps_back);
   return g_test_run ();
 }

@@ -98,7 +98,10 @@ test_reset_info (void)
   g_assert_cmpint (hb_seqtrack_receive (t, 1001, NULL), ==, HB_SEQ_ACCEPT);
 }
 
-/* Gaps accumulate up to 500 recorded seqs; beyond that they are not recorded. */
+/* Gaps accumulate up to 500 recorded seqs; beyond that the oldest missing
+ * seqs make room, as HB3 should_drop_message replaces the lowest-numbered
+ * one: the newest are those the sender can still retransmit (its history
+ * keeps the last 500), so they must not be turned away as old duplicates. */
 static void
 test_missing_cap (void)
 {
@@ -109,21 +112,28 @@ test_missing_cap (void)
   hb_seqtrack_receive (t, seq, NULL);
   for (guint i = 0; i < 2; i++)
     {
-      seq += 201; /* 200 missing each */
+      seq += 201; /* 200 missing each: 2..201, 203..402 */
       g_assert_cmpint (hb_seqtrack_receive (t, seq, &info), ==, HB_SEQ_ACCEPT_GAP);
       g_assert_cmpuint (info.n_recorded, ==, 200);
     }
-  seq += 201;
+  seq += 201; /* 404..603: the 100 oldest (2..101) make room */
   g_assert_cmpint (hb_seqtrack_receive (t, seq, &info), ==, HB_SEQ_ACCEPT_GAP);
   g_assert_cmpuint (info.n_lost, ==, 200);
-  g_assert_cmpuint (info.n_recorded, ==, 100);
+  g_assert_cmpuint (info.first_missing, ==, 404);
+  g_assert_cmpuint (info.n_recorded, ==, 200);
   g_assert_cmpuint (hb_seqtrack_n_missing (t), ==, HB_SEQTRACK_MAX_MISSING);
-  seq += 2;
+  g_assert_false (hb_seqtrack_is_missing (t, 101));
+  g_assert_true (hb_seqtrack_is_missing (t, 102));
+  g_assert_true (hb_seqtrack_is_missing (t, 603));
+  seq += 2; /* 605 missing, 102 evicted */
   g_assert_cmpint (hb_seqtrack_receive (t, seq, &info), ==, HB_SEQ_ACCEPT_GAP);
-  g_assert_cmpuint (info.n_recorded, ==, 0);
-  /* A seq that could not be recorded is an old duplicate when it arrives. */
-  g_assert_cmpint (hb_seqtrack_receive (t, seq - 1, NULL), ==, HB_SEQ_OLD);
-  g_assert_cmpint (hb_seqtrack_receive (t, 2, NULL), ==, HB_SEQ_ACCEPT_FILLED);
+  g_assert_cmpuint (info.n_recorded, ==, 1);
+  g_assert_cmpuint (hb_seqtrack_n_missing (t), ==, HB_SEQTRACK_MAX_MISSING);
+  /* The newest gap is still recoverable; the evicted seqs are old now. */
+  g_assert_cmpint (hb_seqtrack_receive (t, seq - 1, NULL), ==, HB_SEQ_ACCEPT_FILLED);
+  g_assert_cmpint (hb_seqtrack_receive (t, 2, NULL), ==, HB_SEQ_OLD);
+  g_assert_cmpint (hb_seqtrack_receive (t, 102, NULL), ==, HB_SEQ_OLD);
+  g_assert_cmpint (hb_seqtrack_receive (t, 103, NULL), ==, HB_SEQ_ACCEPT_FILLED);
 }
 
 static void

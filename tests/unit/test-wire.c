@@ -723,6 +723,39 @@ test_verify_names_peer (void)
   g_assert_cmpstr (error->message, ==, "node [node2] failed authentication");
 }
 
+/* Error texts reach the log through the daemon's bad-packet line: a peer's
+ * field name (unbounded on the wire) is quoted only in part, and a forged
+ * `src` of an unauthenticated packet cannot break the line. */
+static void
+test_errors_bound_peer_text (void)
+{
+  g_autofree char *name = g_strnfill (100000, 'n');
+  g_autofree char *classic = g_strdup_printf (">>>\n(1)%s=!!!!\n<<<\n", name);
+  g_autoptr (GString) netstring = g_string_new ("###\n");
+  const char *forged = ">>>\nt=status\nsrc=a\x13" "CRIT: b\nauth=1 0\n<<<\n";
+  HbAuthKey keys[HB_AUTH_MAX_KEYS];
+  g_autofree char *field = g_strdup_printf ("(0)%s=a", name);
+  g_autoptr (GError) e1 = NULL;
+  g_autoptr (GError) e2 = NULL;
+  g_autoptr (GError) e3 = NULL;
+
+  field[strlen (field) - 1] = '\0'; /* a NUL inside the value */
+  g_string_append_printf (netstring, "%" G_GSIZE_FORMAT ":", strlen (name) + 5);
+  g_string_append_len (netstring, field, (gssize) strlen (name) + 5);
+  g_string_append_c (netstring, ',');
+  g_string_append (netstring, "%%%\n");
+  g_assert_null (hb_wire_decode ((const guint8 *) classic, strlen (classic), NULL, &e1));
+  g_assert_error (e1, HB_WIRE_ERROR, HB_WIRE_ERROR_BAD_VALUE);
+  g_assert_cmpuint (strlen (e1->message), <, 200);
+  g_assert_null (hb_wire_decode ((const guint8 *) netstring->str, netstring->len, NULL, &e2));
+  g_assert_error (e2, HB_WIRE_ERROR, HB_WIRE_ERROR_BAD_VALUE);
+  g_assert_cmpuint (strlen (e2->message), <, 200);
+  fill_keys (keys);
+  g_assert_cmpint (hb_wire_decode_and_verify ((const guint8 *) forged, strlen (forged), keys, NULL, &e3), ==, -1);
+  g_assert_error (e3, HB_AUTH_ERROR, HB_AUTH_ERROR_MISMATCH);
+  g_assert_cmpstr (e3->message, ==, "node [a?CRIT:?b] failed authentication");
+}
+
 /* Found by fuzz-wire: several auth fields must not survive signing, or our
  * own packet fails verification. */
 static void
@@ -824,6 +857,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &verify_bad_cases[i], test_verify_bad);
     }
   g_test_add_func ("/wire/verify/names-peer", test_verify_names_peer);
+  g_test_add_func ("/wire/verify/errors-bound-peer-text", test_errors_bound_peer_text);
   g_test_add_func ("/wire/signed/unconfigured", test_sign_unconfigured);
   g_test_add_func ("/wire/signed/duplicate-auth", test_sign_duplicate_auth);
   g_test_add_func ("/wire/signed/in-place", test_sign_in_place);

@@ -213,6 +213,25 @@ test_small_rexmit_delay (void)
   g_assert_cmpuint (hb_xmithist_serve (h, 0, 1, 1, "node2", r), ==, 1);
 }
 
+/* now_us is the caller's: instants at both ends of the gint64 range must
+ * not overflow when compared with the last resend. */
+static void
+test_serve_extreme_clock (void)
+{
+  g_autoptr (HbXmitHist) h = hist_with (1, 3, 1);
+  /* Resent at the end of time; a clock that then reads earlier counts as
+   * "resent just now", so nothing goes out again. */
+  const gint64 nows[] = { G_MAXINT64, G_MININT64 + 1, G_MAXINT64, 0 };
+  const guint resent[] = { 3, 0, 0, 0 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (nows); i++)
+    {
+      g_autoptr (GPtrArray) r = replies_new ();
+
+      g_assert_cmpuint (hb_xmithist_serve (h, nows[i], 1, 3, "node2", r), ==, resent[i]);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -228,5 +247,6 @@ main (int argc, char **argv)
   g_test_add_func ("/xmithist/serve/empty-history", test_serve_empty_history);
   g_test_add_func ("/xmithist/serve/bad-ranges", test_serve_bad_ranges);
   g_test_add_func ("/xmithist/serve/small-rexmit-delay", test_small_rexmit_delay);
+  g_test_add_func ("/xmithist/serve/extreme-clock", test_serve_extreme_clock);
   return g_test_run ();
 }
