@@ -392,6 +392,8 @@ handle_line (HbApiServer *server, const char *line, gsize len, GString *out)
       hb_api_response_append_ok (out);
       return;
     }
+  if (error == NULL) /* a handler that failed without saying why: still answer */
+    g_set_error_literal (&error, HB_API_ERROR, HB_API_ERROR_FAILED, "the daemon could not do it");
   if (error->domain != HB_API_ERROR || hb_api_error_to_token (error->code) == NULL)
     {
       hb_api_response_append_error (out, HB_API_ERROR_FAILED, error->message);

@@ -7,13 +7,16 @@
 
 /* ---- receiving ---------------------------------------------------------------------- */
 
-/* Logs a dropped datagram at most once per source and reason per period
- * (`log_badpack`, §4.2), naming the sender's address. */
+/* Logs a dropped datagram at most once per source and kind of problem per
+ * period (`log_badpack`, §4.2), naming the sender's address. The key is the
+ * kind, not the text: texts carry offsets and the claimed sender, so a
+ * flood of junk would otherwise get a new key, and a log line, per packet. */
 static void
-log_bad_packet (HbDaemon *daemon, GInetSocketAddress *from, const char *medium, const char *reason)
+log_bad_packet (HbDaemon *daemon, GInetSocketAddress *from, const char *medium, const char *kind,
+                const char *reason)
 {
   g_autofree char *addr = g_inet_address_to_string (g_inet_socket_address_get_address (from));
-  g_autofree char *key = g_strdup_printf ("%s %s", addr, reason);
+  g_autofree char *key = g_strdup_printf ("%s %s", addr, kind);
   gint64 now = g_get_monotonic_time ();
   gint64 *last = g_hash_table_lookup (daemon->badpack_last, key);
 
@@ -98,6 +101,24 @@ answer_reqnodes (HbDaemon *daemon, const char *src)
   g_bytes_unref (hb_daemon_send_msg (daemon, msg));
 }
 
+/* The peer cannot retransmit a packet we asked for (§1.9, NS_nak_rexmit with a
+ * hex firstseq): stop asking for it, and say so once. */
+static void
+give_up_lost_packet (HbDaemon *daemon, const HbMsg *msg, const char *src)
+{
+  guint64 seq = 0;
+
+  if (!hb_msg_get_hex (msg, "firstseq", &seq))
+    {
+      hb_log (HB_LOG_WARNING, "Bad NS_nak_rexmit from %s: no firstseq", src);
+      return;
+    }
+  if (hb_membership_rexmit_nak (daemon->membership, src, seq))
+    {
+      hb_log (HB_LOG_ERR, "Irretrievably lost packet: node %s seq %" G_GUINT64_FORMAT, src, seq);
+    }
+}
+
 /* Acts on a message membership judged new (HB_MEMBER_PROCESS). */
 static void
 dispatch (HbDaemon *daemon, const HbMsg *msg, const char *type, const char *src)
@@ -110,8 +131,7 @@ dispatch (HbDaemon *daemon, const HbMsg *msg, const char *type, const char *src)
     }
   else if (strcmp (type, "NS_nak_rexmit") == 0)
     {
-      hb_log (HB_LOG_ERR, "Irretrievably lost packet: node %s seq %s", src,
-              hb_msg_get (msg, "firstseq") != NULL ? hb_msg_get (msg, "firstseq") : "?");
+      give_up_lost_packet (daemon, msg, src);
     }
   else if (strcmp (type, "reqnodes") == 0)
     {
@@ -150,8 +170,7 @@ fill_packet (const HbMsg *msg, const char *src, const char *link, HbMemberPacket
     {
       pkt->dt_ms = (guint) MIN (dt, G_MAXUINT);
     }
-  return !pkt->is_status || (pkt->status != NULL && pkt->status[0] != '\0'
-                             && strlen (pkt->status) < HB_WIRE_STATUSLENG);
+  return !pkt->is_status || (pkt->status != NULL && hb_wire_status_is_valid (pkt->status));
 }
 
 void
@@ -169,27 +188,29 @@ hb_daemon_on_datagram (HbMediaChannel *channel, const guint8 *data, gsize len, G
 
   if (hb_wire_decode_and_verify (data, len, daemon->config->auth_keys, &msg, &error) < 0)
     {
-      log_bad_packet (daemon, from, hb_media_describe (channel), error->message);
+      g_autofree char *kind = g_strdup_printf ("%s:%d", g_quark_to_string (error->domain), error->code);
+      log_bad_packet (daemon, from, hb_media_describe (channel), kind, error->message);
       return;
     }
   type = hb_msg_get (msg, "t");
   if (type == NULL || hb_msg_get (msg, "src") == NULL
-      || strlen (hb_msg_get (msg, "src")) >= HB_WIRE_HOSTLENG)
+      || !hb_wire_node_name_is_valid (hb_msg_get (msg, "src")))
     {
-      log_bad_packet (daemon, from, hb_media_describe (channel), "no message type or source");
+      log_bad_packet (daemon, from, hb_media_describe (channel), "no-source",
+                      "no message type or no valid source node name");
       return;
     }
   src = g_ascii_strdown (hb_msg_get (msg, "src"), -1);
   if (!fill_packet (msg, src, hb_media_link_name (channel), &pkt))
     {
-      log_bad_packet (daemon, from, hb_media_describe (channel), "bad status field");
+      log_bad_packet (daemon, from, hb_media_describe (channel), "bad-status", "bad status field");
       return;
     }
   verdict = hb_membership_receive (daemon->membership, g_get_monotonic_time (), &pkt, events);
   if (verdict == HB_MEMBER_DROP_UNKNOWN_NODE)
     {
       g_autofree char *why = g_strdup_printf ("node [%s] is not in our configuration", src);
-      log_bad_packet (daemon, from, hb_media_describe (channel), why);
+      log_bad_packet (daemon, from, hb_media_describe (channel), "unknown-node", why);
     }
   else if (verdict == HB_MEMBER_PROCESS)
     {
