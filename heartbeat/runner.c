@@ -182,7 +182,9 @@ log_notes (Job *job, GArray *notes)
                  spec);
           break;
         case HB_GROUP_NOTE_START_FAILED:
-          logf_ (job->runner, LOG_CRIT, "Giving up resources due to failure of %s", spec);
+          /* The takeover logic logs Heartbeat's CRIT line ("Giving up
+           * resources due to failure of ..."); this says what happens next. */
+          logf_ (job->runner, LOG_ERR, "Start of %s failed: stopping the group again", spec);
           break;
         case HB_GROUP_NOTE_STOP_FAILED:
           logf_ (job->runner, LOG_CRIT, "Resource %s could not be stopped and is still running", spec);

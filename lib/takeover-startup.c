@@ -433,6 +433,12 @@ tk_recv_resource (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
     }
   tk_resource_state_step (t);
   tk_update_peer (t, msg, n, full);
+  if (g_strcmp0 (stable, "0") == 0)
+    {
+      /* The peer is moving groups (shutdown, standby, start): what it holds
+       * now is no reason for the "No one owns ..." audits below. */
+      t->other_stable = FALSE;
+    }
   tk_audit (t); /* what both sides claim, before we heal anything */
   if (t->heal_pending)
     {

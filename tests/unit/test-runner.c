@@ -245,7 +245,7 @@ test_start_failure_rolls_back (Fixture *f, gconstpointer unused G_GNUC_UNUSED)
   g_assert_cmpstr (trace, ==, "a status\na start\nbad status\nbad start\nbad stop\na stop\n");
   g_assert_nonnull (strstr (f->log->str, "Return code 1 from"));
   g_assert_nonnull (strstr (f->log->str, "bad: cannot bind port 10101"));
-  g_assert_nonnull (strstr (f->log->str, "Giving up resources due to failure of bad"));
+  g_assert_nonnull (strstr (f->log->str, "Start of bad failed: stopping the group again"));
 }
 
 static gboolean

@@ -228,6 +228,9 @@ test_shutdown (gconstpointer data)
       lab_expect (lab, other, "log info: Standby resource acquisition done [all].");
     }
   lab_expect_seq (lab, other, (const char *const[]){ notice, acquire, NULL });
+  /* A peer that says it is moving groups (isstable=0) is not audited. */
+  lab_expect_not (lab, other, "log ERROR: No one owns our local resources!");
+  lab_expect_not (lab, other, "log ERROR: No one owns foreign resources!");
   /* membership later declares it dead: no STONITH warnings, no second takeover */
   lab_kill (lab, who);
   lab_peer_dead (lab, other);
