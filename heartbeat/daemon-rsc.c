@@ -263,6 +263,24 @@ hb_resmgr_shutdown (HbResMgr *rsc)
 
 /* ---- membership events --------------------------------------------------------------------- */
 
+/* TRUE when a packet of the peer arrived on some link: comm can come up on a
+ * peer's first packet before its first status says what it is. */
+static gboolean
+peer_heard (HbResMgr *rsc)
+{
+  HbMembership *m = rsc->daemon->membership;
+  g_auto (GStrv) links = hb_membership_list_links (m, rsc->peer);
+
+  for (guint i = 0; links != NULL && links[i] != NULL; i++)
+    {
+      if (g_strcmp0 (hb_membership_link_status (m, rsc->peer, links[i]), "up") == 0)
+        {
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 static HbPeerState
 peer_state (HbResMgr *rsc)
 {
@@ -275,7 +293,9 @@ peer_state (HbResMgr *rsc)
   status = hb_membership_node_status (rsc->daemon->membership, rsc->peer);
   if (status == NULL || strcmp (status, HB_NODE_STATUS_INIT) == 0)
     {
-      return HB_PEER_UNKNOWN;
+      /* Heard but no status yet: alive. Calling it unknown made a restarted
+       * legacy node take its groups without asking the peer that held them. */
+      return peer_heard (rsc) ? HB_PEER_ALIVE : HB_PEER_UNKNOWN;
     }
   return strcmp (status, HB_NODE_STATUS_DEAD) == 0 ? HB_PEER_DEAD : HB_PEER_ALIVE;
 }
