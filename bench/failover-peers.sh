@@ -49,7 +49,22 @@ hb306_conf() {
     echo "ld1 $SC_VIP/24/eth0" > "$dir/etc-ha.d/haresources"
   fi
 }
-hb306_start() { deb_start "$1" "$1"; }
+# interop-lib.sh's deb_start, plus /run/resource-agents (the OCF IPaddr's
+# state directory, which a booted Debian has and the fresh /run tmpfs lacks).
+hb306_start() {
+  local node=$1 dir=$DL_TMP/$1
+  ip netns exec "$(lab_ns "$node")" unshare --mount --uts sh -c '
+    dir=$1 host=$2 bin=$3
+    hostname "$host" || exit 1
+    mount --bind "$dir/etc-ha.d" /etc/ha.d || exit 1
+    mount --bind "$dir/var-lib" /var/lib/heartbeat || exit 1
+    mount -t tmpfs -o mode=755 tmpfs /run || exit 1
+    mkdir -p /run/heartbeat/ccm /run/heartbeat/crm /run/heartbeat/dopd /run/lock /run/resource-agents
+    chown -R hacluster:haclient /run/heartbeat/ccm /run/heartbeat/crm
+    exec "$bin" -f' sh "$dir" "$node" "$DEB_HB" >>"$dir/stderr" 2>&1 &
+  LAB_PIDS+=("$!")
+  eval "DEB_PID_$node=$!"
+}
 hb306_pid() { eval "echo \${DEB_PID_$1:-}"; }
 hb306_stop() { local p; p=$(hb306_pid "$1"); [ -n "$p" ] && kill -TERM "$p"; }
 hb306_standby() { deb_exec "$1" /usr/share/heartbeat/hb_standby >/dev/null 2>&1; }

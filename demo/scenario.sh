@@ -64,7 +64,7 @@ sc_cleanup() {
   local rc=$? pid
   trap - EXIT
   for pid in "${SC_HOST_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-  lab_cleanup_noexit
+  { lab_cleanup_noexit; } 2>/dev/null   # quiet: bash reports every killed job
   for pid in "${SC_HOST_PIDS[@]}"; do wait "$pid" 2>/dev/null; done
   if [ -n "${SC_KEEP:-}" ]; then
     echo "(kept $DL_TMP)" >&2
@@ -85,7 +85,8 @@ sc_topology() {
   local n
   for n in 1 2; do
     lab_add_ns rs$n
-    lab_link rs$n eth0 198.51.100.1$n/24 br1
+    lab_link rs$n eth0 none br1
+    lab_exec rs$n ip addr add 198.51.100.1$n/24 brd + dev eth0
     [ "$SC_MODE" = lvs ] && lab_spawn rs$n rs$n "$SC_PROBE" serve "$SC_RS_PORT" rs$n
   done
   sc_boot ld1
@@ -97,8 +98,12 @@ sc_topology() {
 sc_boot() {
   local n=$1
   lab_add_ns "$n"
-  lab_link "$n" eth0 "${SC_FRONT[$n]}/24" br0
-  lab_link "$n" eth1 "${SC_BACK[$n]}/24" br1
+  # With a broadcast address ("brd +"), as a booted machine has: Heartbeat's
+  # bcast medium sends to the interface's broadcast address.
+  lab_link "$n" eth0 none br0
+  lab_link "$n" eth1 none br1
+  lab_exec "$n" ip addr add "${SC_FRONT[$n]}/24" brd + dev eth0
+  lab_exec "$n" ip addr add "${SC_BACK[$n]}/24" brd + dev eth1
   lab_exec "$n" sysctl -qw net.ipv4.ip_forward=1
   lab_exec "$n" nft -f - <<'EOF'
 table ip demo_masq {
