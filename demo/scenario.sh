@@ -119,8 +119,9 @@ EOF
 
 # sc_poweroff NODE: kill -9 everything running in NODE, then remove the
 # machine (its addresses, VIP and nftables table go with the namespace).
-sc_poweroff() {
-  local ns pids
+sc_poweroff() { _sc_poweroff "$1" 2>/dev/null; }  # quiet: bash reports killed jobs
+_sc_poweroff() {
+  local ns pids p
   ns=$(lab_ns "$1")
   pids=$(ip netns pids "$ns" 2>/dev/null)
   [ -n "$pids" ] && kill -KILL $pids 2>/dev/null
