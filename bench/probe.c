@@ -233,10 +233,14 @@ run_tcp (const char *addr, const char *port, const char *interval, const char *t
   next = g_get_real_time ();
   while (!stop_requested)
     {
-      if (g_get_real_time () >= next)
+      gint64 now = g_get_real_time ();
+
+      if (now >= next)
         {
           probe_launch (p);
-          next += p->interval_us;
+          /* After a stall (CPU starved), go on from now: a burst of probes
+           * would fake a finer resolution than we had. */
+          next = now - next >= p->interval_us ? now + p->interval_us : next + p->interval_us;
         }
       wait_events (p, next);
       expire_slots (p, g_get_real_time ());

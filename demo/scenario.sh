@@ -220,8 +220,9 @@ sc_sniff_start() {
   lab_spawn rs1 rs1 "$SC_PROBE" sniff "$@" >> "$DL_TMP/sniff"
 }
 
-# sc_served_by LINE-OF-PROBE-OUTPUT -> director name (or "-" if not answered).
-# Used through awk in the scripts; kept here as the one definition of the map.
+# director(NAME, FROM): which director served an answer of bench/probe tcp
+# ("rsN 198.51.100.X" through LVS, "ldN ..." in vip mode). An awk function,
+# prepended to the scripts' awk programs: the one definition of the map.
 SC_AWK_DIRECTOR='
 function director(answer_name, answer_from) {
   if (answer_name ~ /^ld[0-9]$/) return answer_name
