@@ -100,7 +100,7 @@ find_group (HbResMgr *rsc, const char *key)
 
 /* What users compare to deadtime: how long after the peer was lost (declared
  * dead, or its shutdown notice) each group was running here. Forgotten once
- * the engine is stable again. */
+ * the engine is stable and the runner idle again. */
 static void
 log_takeover_time (HbResMgr *rsc, const char *key)
 {
@@ -272,10 +272,6 @@ on_group_done (const char *key, HbGroupOpKind kind, HbGroupResult result,
       hb_log (HB_LOG_ERR, "Resource group %s: %s", key, error->message);
     }
   rsc_execute (rsc, acts);
-  if (hb_takeover_is_stable (rsc->engine))
-    {
-      rsc->lost_at_us = 0;
-    }
 }
 
 /* ---- actions ------------------------------------------------------------------------------ */
@@ -374,6 +370,11 @@ rsc_execute (HbResMgr *rsc, GPtrArray *actions)
   if (rsc->timer != NULL)
     {
       rearm_timer (rsc);
+    }
+  if (rsc->runner != NULL && hb_runner_busy_groups (rsc->runner) == 0
+      && hb_takeover_is_stable (rsc->engine))
+    {
+      rsc->lost_at_us = 0; /* the takeover is over */
     }
 }
 
@@ -576,6 +577,43 @@ hb_resmgr_takeover (HbResMgr *rsc, const char *what, char **message_out, GError 
   return run_command (rsc, hb_takeover_takeover, what, fallback, message_out, error);
 }
 
+/* ---- reload ------------------------------------------------------------------------------ */
+
+static char *
+groups_signature (GPtrArray *groups)
+{
+  g_autoptr (GString) sig = g_string_new (NULL);
+
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const HbResourceGroup *g = g_ptr_array_index (groups, i);
+      g_string_append_printf (sig, "%s:", g->home_node);
+      for (guint j = 0; j < g->resources->len; j++)
+        {
+          g_string_append_printf (sig, " %s", ((const HbResource *) g_ptr_array_index (g->resources, j))->spec);
+        }
+      g_string_append_c (sig, '\n');
+    }
+  return g_string_free (g_steal_pointer (&sig), FALSE);
+}
+
+/* The engine and the runner keep the groups they started with: moving groups
+ * under a running cluster is a restart (as in Heartbeat, whose
+ * ResourceManager reads haresources once per operation but whose daemon
+ * keeps its group list). Say so instead of half-applying it. */
+void
+hb_resmgr_reload (HbResMgr *rsc, const HbConfig *config)
+{
+  g_autofree char *old_sig = groups_signature (rsc->groups);
+  g_autofree char *new_sig = groups_signature (config->groups);
+
+  if (strcmp (old_sig, new_sig) != 0)
+    {
+      hb_log (HB_LOG_WARNING, "haresources changed: the new resource groups take effect when "
+              "heartbeat restarts");
+    }
+}
+
 /* ---- life cycle ----------------------------------------------------------------------------- */
 
 static char *
@@ -651,6 +689,12 @@ hb_resmgr_new (HbDaemon *daemon, const HbRscOptions *options, GError **error)
   g_source_attach (rsc->timer, NULL);
   hb_takeover_start (rsc->engine, g_get_monotonic_time (), acts);
   rsc_execute (rsc, acts);
+  if (hb_membership_comm_is_up (daemon->membership))
+    {
+      /* A node alone in ha.cf is up before we were created. */
+      hb_takeover_comm_up (rsc->engine, g_get_monotonic_time (), peer_state (rsc), acts);
+      rsc_execute (rsc, acts);
+    }
   return g_steal_pointer (&rsc);
 }
 

@@ -24,7 +24,9 @@
 #include "systole.h"
 
 #define PROC_TITLE "heartbeat: master control process"
-#define STOP_TIMEOUT_S 120
+/* -k waits as long as the daemon may take to release its resources
+ * (--shutdown-timeout, passed to -k too), plus a margin. */
+#define STOP_MARGIN_S 30
 
 typedef struct
 {
@@ -431,7 +433,14 @@ main (int argc, char **argv)
     }
   if (opts.kill)
     {
-      return hb_control_stop (opts.pidfile, STOP_TIMEOUT_S, stdout, stderr);
+      guint limit_ms = 0;
+
+      if (!parse_duration ("shutdown-timeout", opts.shutdown_timeout, &limit_ms))
+        {
+          return HB_EXIT_USAGE;
+        }
+      limit_ms = limit_ms > 0 ? limit_ms : HB_RSC_DEFAULT_SHUTDOWN_MS;
+      return hb_control_stop (opts.pidfile, limit_ms / 1000 + STOP_MARGIN_S, stdout, stderr);
     }
   return start (opts.reload);
 }

@@ -1,18 +1,26 @@
 #!/bin/bash
 # Resource management end to end, as a client of the VIP sees it: two
-# daemons (alpha, beta) and one group `alpha 192.0.2.100/24/eth0 service`
-# (IPaddr + a TCP service answering the node's name), auto_failback off.
+# daemons (alpha, beta) and one group `alpha 192.0.2.100/24/eth0 fail service`
+# (IPaddr, the test agent `fail`, a TCP service answering the node's name),
+# auto_failback off.
 # hb_standby and hb_takeover move the group, a graceful stop hands it over
 # at once (shutdown notice), kill -9 of the holder hands it over after
 # deadtime, a restarted node finds the group it left running and stops it,
-# cl_status rscstatus tells who holds what. Each step checks the client's
-# view and the log lines users know.
+# a holder that loses its ping node (nftables drop) hands the group to a peer
+# that still reaches it, a resource that cannot be stopped runs the fence
+# command, cl_status rscstatus tells who holds what. Each step checks the
+# client's view and the log lines users know.
 . "$abs_top_srcdir/tests/lib/tap.sh"
 . "$abs_top_srcdir/tests/lib/lab.sh"
 . "$abs_top_srcdir/tests/integration/daemon-lib.sh"
 . "$abs_top_srcdir/tests/integration/cluster-lib.sh"
 cl_setup
 CL_AUTO_FAILBACK=off
+# `fail` succeeds until told otherwise (the last step makes its stop fail).
+CL_HARESOURCES=("alpha $CL_VIP/24/eth0 fail service")
+CL_DAEMON_ARGS=(--shutdown-timeout 5)
+# The client is both nodes' ping node (ipfail-like rule, last steps).
+CL_HACF_EXTRA=("ping $CL_ADDR_client" "deadping 1")
 cl_conf
 
 # ---- start: alpha first (it takes its group), then beta joins ----
@@ -32,7 +40,7 @@ check "after hb_standby beta serves" -- cl_wait_holder 10 beta
 check "alpha logs 'Going standby [all].'" -- cl_new_log_has alpha "Going standby [all]."
 check "beta logs 'Standby resource acquisition done'" -- \
   cl_wait_new_log 5 beta "Standby resource acquisition done"
-check "alpha logs the release" -- cl_new_log_has alpha "Releasing resource group: alpha 192.0.2.100/24/eth0 service"
+check "alpha logs the release" -- cl_new_log_has alpha "Releasing resource group: alpha 192.0.2.100/24/eth0 fail service"
 check "alpha no longer has the VIP" -- wait_for 5 cl_lacks_vip alpha
 cl_is "$(cl_rscstatus beta)" foreign "cl_status rscstatus on beta after standby: foreign"
 cl_is "$(cl_rscstatus alpha)" none "cl_status rscstatus on alpha after standby: none"
@@ -96,12 +104,45 @@ check "restarted beta: initial acquisition done" -- cl_wait_new_log 15 beta "Ini
 check "client still served by alpha" -- cl_wait_holder 5 alpha
 cl_is "$(cl_rscstatus beta)" none "cl_status rscstatus on the restarted beta: none"
 
-for n in alpha beta; do
-  cl_stop $n 60
-  ok $? "$n stops cleanly at the end"
-  check "no sanitizer report from $n" -- cl_no_sanitizer_report $n
-done
-check "nobody serves after both stopped" -- cl_wait_holder 5 none
+# ---- the init script's standby refuses legacy mode (§3.8) ----
+mkdir -p "$DL_TMP/legacy"
+printf 'keepalive 1\nnode alpha\n' > "$DL_TMP/legacy/ha.cf"
+out=$(HA_DIR=$DL_TMP/legacy HA_RUNDIR=$DL_TMP/legacy HB_STANDBY=$CL_BIN/hb_standby \
+  sh "$abs_top_builddir/ha.d/heartbeat" standby 2>&1)
+rc=$?
+cl_is "$rc/$out" "1/auto_failback is set to legacy.  Cannot enter standby." \
+  "init script standby without auto_failback refuses"
+
+# ---- the holder loses its ping node, its peer does not: the group moves ----
+cl_mark alpha
+lab_exec alpha nft add table inet rsccore
+lab_exec alpha nft add chain inet rsccore in '{ type filter hook input priority 0; }'
+lab_exec alpha nft add rule inet rsccore in ip saddr "$CL_ADDR_client" icmp type echo-reply drop
+check "alpha cannot ping the client: beta serves" -- cl_wait_holder 10 beta
+check "alpha logs why it gives its groups away" -- \
+  cl_new_log_has alpha "No ping node reachable (0/1), beta reaches 1/1: giving all resources to beta."
+lab_exec alpha nft delete table inet rsccore
+check "alpha's ping node answers again" -- \
+  cl_wait_new_log 10 alpha "Status update for node $CL_ADDR_client: status ping"
+cl_tool alpha hb_takeover >/dev/null
+check "hb_takeover brings the group back to alpha" -- cl_wait_holder 10 alpha
+
+cl_stop beta 60
+ok $? "beta stops cleanly"
+check "no sanitizer report from beta" -- cl_no_sanitizer_report beta
+
+# ---- a resource that cannot be stopped: CRIT, the fence command, no shutdone ----
+cl_mark alpha
+cl_make_fail alpha stop
+cl_stop alpha 60
+ok $? "alpha exits after the shutdown timeout"
+check "alpha logs 'Resource STOP failure. Reboot required!'" -- \
+  cl_new_log_has alpha "CRIT: Resource STOP failure. Reboot required!"
+check "alpha ran its fence command" -- cl_fenced alpha
+check "alpha logs the fence command" -- cl_new_log_has alpha "Self-fencing"
+check "alpha sent no shutdown notice" -- eval '! cl_new_log_has alpha "All HA resources relinquished."'
+check "the VIP was not released (stop stopped at the failing resource)" -- cl_has_vip alpha
+check "no sanitizer report from alpha" -- cl_no_sanitizer_report alpha
 [ "$TAP_FAILED" -eq 0 ] || cl_dump
 [ -n "${RSC_KEEP_LOGS:-}" ] && cp -r "$DL_TMP" "$RSC_KEEP_LOGS"
 done_testing
