@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # the *_dead_re variables are read by bench/failover through eval
 # The peers bench/failover compares us with, run in the same lab as ours
 # (demo/scenario.sh): Debian's Heartbeat 3.0.6 and keepalived 2.2.7.
 # Every implementation offers the same verbs, called as IMPL_VERB NODE:

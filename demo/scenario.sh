@@ -211,7 +211,6 @@ sc_follow() {
 # sc_probe_start: the client probes VIP:80 every 10 ms into $DL_TMP/probe.
 sc_probe_start() {
   lab_spawn client client "$SC_PROBE" tcp "$SC_VIP" "$SC_PORT" 10 100 > "$DL_TMP/probe"
-  SC_PROBE_PID=$LAB_LAST_PID
 }
 
 # sc_sniff_start udp PORT | vrrp: rs1 (on the heartbeat network) records
@@ -241,4 +240,24 @@ sc_served_since() {
   awk -v node="$1" -v since="$2" "$SC_AWK_DIRECTOR"'
     $1 >= since && $3 == "ok" && director($4, $5) == node { found = 1; exit }
     END { exit !found }' "$DL_TMP/probe"
+}
+
+# sc_gap SINCE_US NODE: "FIRST GAP" (µs) for a move to NODE that started at
+# SINCE_US: FIRST is when the client received its first answer via NODE (from
+# a probe sent after SINCE_US); GAP the longest the client waited between two
+# answers from a second before SINCE_US up to FIRST. Answers count when they
+# arrive: a probe held in an ARP queue during the move shows as a gap. Prints
+# nothing if NODE never answered.
+sc_gap() {
+  awk -v since="$1" -v to="$2" "$SC_AWK_DIRECTOR"'
+    $3 == "ok" { n++; sent[n] = $1; done[n] = $2; who[n] = director($4, $5) }
+    END {
+      for (i = 1; i <= n; i++) if (sent[i] >= since && who[i] == to) { f = done[i]; break }
+      if (f == "") exit
+      m = 0
+      for (i = 1; i <= n; i++) if (done[i] >= since - 1000000 && done[i] <= f) d[++m] = done[i]
+      for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (d[j] < d[i]) { t = d[i]; d[i] = d[j]; d[j] = t }
+      g = 0; for (i = 2; i <= m; i++) if (d[i] - d[i - 1] > g) g = d[i] - d[i - 1]
+      print f, g
+    }' "$DL_TMP/probe"
 }
