@@ -1,0 +1,119 @@
+# shellcheck shell=bash
+# Helpers shared by the takeover scenario tests (tests/integration/rsc-*.sh),
+# on top of cluster-lib.sh (the two-node cluster alpha/beta + client, the VIP
+# responder): the rsctest agent (tests/integration/agents/rsctest) and its
+# trace, heartbeat partitions with nftables, exact ownership checks with
+# `ip addr`, and a client probe that timestamps who answers at the VIP.
+#   . tap.sh; . lab.sh; . daemon-lib.sh; . cluster-lib.sh; . rsctests-lib.sh
+
+RT_AGENT_SRC=$abs_top_srcdir/tests/integration/agents/rsctest
+RT_DIR=   # the agent's shared directory (state, trace, modes), under $DL_TMP
+
+# rt_init: the rsctest directory; call after the cluster's temp dir exists.
+rt_init() {
+  RT_DIR=$DL_TMP/rsctest
+  mkdir -p "$RT_DIR/mode" "$RT_DIR/state" "$RT_DIR/hang"
+}
+
+# rt_res NAME: the haresources spec of rsctest resource NAME.
+rt_res() { echo "rsctest::$RT_DIR::$1"; }
+
+# rt_mode NODE NAME ACTION MODE: make NAME's ACTION behave as MODE on NODE
+# (host name); MODE "" restores normal behaviour.
+rt_mode() {
+  if [ -n "$4" ]; then echo "$4" > "$RT_DIR/mode/$1.$2.$3"; else rm -f "$RT_DIR/mode/$1.$2.$3"; fi
+}
+
+# rt_running NODE NAME: NAME is held on NODE (its state file exists).
+rt_running() { [ -f "$RT_DIR/state/$1.$2" ]; }
+
+# rt_actions NODE [ACTION-REGEX]: "ACTION NAME" lines from NODE's trace, in order.
+rt_actions() {
+  [ -f "$RT_DIR/trace.$1" ] || return 0
+  awk -v re="^(${2:-start|stop})$" '$2 ~ re {print $2, $3}' "$RT_DIR/trace.$1"
+}
+
+# rt_seq NODE ACTION: the NAMEs NODE ran ACTION on, space separated, in order.
+rt_seq() { rt_actions "$1" "$2" | awk '{printf "%s%s", sep, $2; sep=" "} END {print ""}'; }
+
+# rt_count NODE ACTION NAME: how many times NODE ran ACTION on NAME.
+rt_count() { rt_actions "$1" "$2" | grep -c " $3\$"; }
+
+# rt_stamp NODE ACTION NAME [N]: timestamp (s.ns) of the Nth (default last)
+# ACTION of NAME on NODE.
+rt_stamp() {
+  [ -f "$RT_DIR/trace.$1" ] || return 1
+  awk -v a="$2" -v n="$3" '$2 == a && $3 == n {print $1}' "$RT_DIR/trace.$1" |
+    if [ -n "${4:-}" ]; then sed -n "${4}p"; else tail -1; fi
+}
+
+# rt_clear_trace NODE...: forget what the trace recorded so far.
+rt_clear_trace() { local n; for n in "$@"; do rm -f "$RT_DIR/trace.$n"; done; }
+
+# ---- ownership, as the kernel sees it ------------------------------------------
+
+# rt_has_addr LABNODE ADDR: LABNODE has ADDR configured on some interface.
+rt_has_addr() { lab_exec "$1" ip -o -4 addr show | grep -qF " inet $2/"; }
+
+# rt_addr_holders ADDR LABNODE...: the LABNODEs holding ADDR, space separated.
+rt_addr_holders() {
+  local addr=$1 n out=; shift
+  for n in "$@"; do rt_has_addr "$n" "$addr" && out="$out${out:+ }$n"; done
+  echo "$out"
+}
+
+# rt_wait_addr_holders SECONDS ADDR EXPECTED LABNODE...: until exactly
+# EXPECTED (space separated, in LABNODE order; "" = none) hold ADDR.
+rt_wait_addr_holders() {
+  local limit=$1 addr=$2 want=$3; shift 3
+  wait_for "$limit" rt__holders_are "$addr" "$want" "$@"
+}
+rt__holders_are() { local a=$1 w=$2; shift 2; [ "$(rt_addr_holders "$a" "$@")" = "$w" ]; }
+
+# ---- heartbeat partition ------------------------------------------------------
+
+# rt_partition LABNODE PORT: drop heartbeat UDP (PORT) into and out of LABNODE.
+rt_partition() {
+  lab_exec "$1" nft -f - <<NFT
+table inet rsctest_partition {
+  chain in { type filter hook input priority 0; udp dport $2 drop; }
+  chain out { type filter hook output priority 0; udp dport $2 drop; }
+}
+NFT
+}
+
+# rt_heal LABNODE: remove the partition again.
+rt_heal() { lab_exec "$1" nft delete table inet rsctest_partition; }
+
+# ---- the client's view over time ------------------------------------------------
+
+# rt_probe_start LABNODE VIP PORT FILE: a background loop in LABNODE connects
+# to VIP:PORT every 20 ms and appends "EPOCH_NS ANSWER" to FILE (ANSWER "-"
+# when nobody answered within 200 ms). Sets RT_PROBE_PID.
+rt_probe_start() {
+  local node=$1 vip=$2 port=$3 file=$4
+  : > "$file"
+  lab_exec "$node" bash -c '
+    while :; do
+      t=$(date +%s%N)
+      a=$(timeout 0.3 socat -T0.2 - "TCP:$1:$2,connect-timeout=0.2" </dev/null 2>/dev/null | head -1)
+      echo "$t ${a:--}" >> "$3"
+      sleep 0.02
+    done' rt-probe "$vip" "$port" "$file" &
+  RT_PROBE_PID=$!
+  LAB_PIDS+=("$RT_PROBE_PID")
+}
+
+rt_probe_stop() { kill "$RT_PROBE_PID" 2>/dev/null; wait "$RT_PROBE_PID" 2>/dev/null; }
+
+# rt_probe_gap FILE SINCE_NS KEEPER: milliseconds from SINCE_NS to the first
+# probe after which every answer came from KEEPER ("" if KEEPER never answered
+# steadily by the end of the file).
+rt_probe_gap() {
+  awk -v since="$2" -v k="$3" '
+    $1 >= since { if ($2 == k) { if (first == "") first = $1 } else first = "" }
+    END { if (first != "") printf "%d\n", (first - since) / 1000000 }' "$1"
+}
+
+# rt_probe_answers FILE SINCE_NS: the distinct answers after SINCE_NS.
+rt_probe_answers() { awk -v since="$2" '$1 >= since {print $2}' "$1" | sort -u | tr '\n' ' '; }
