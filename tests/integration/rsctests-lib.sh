@@ -117,3 +117,84 @@ rt_probe_gap() {
 
 # rt_probe_answers FILE SINCE_NS: the distinct answers after SINCE_NS.
 rt_probe_answers() { awk -v since="$2" '$1 >= since {print $2}' "$1" | sort -u | tr '\n' ' '; }
+
+# ---- cluster life cycle beyond cluster-lib.sh ------------------------------------
+
+# rt_install_agent: put rsctest into both nodes' resource.d (after cl_conf).
+rt_install_agent() { cl_agent all rsctest < "$RT_AGENT_SRC"; }
+
+# rt_wipe NODE: what a reboot loses: every address on eth0 but the node's
+# own, the test agents' state and the run directory. Call it while NODE's
+# processes are dead (after cl_crash or cl_kill).
+rt_wipe() {
+  local n=$1 own a dir
+  eval "own=\$CL_ADDR_$n"
+  for a in $(lab_exec "$n" ip -o -4 addr show dev eth0 | awk '{print $4}'); do
+    [ "${a%/*}" = "$own" ] || lab_exec "$n" ip addr del "$a" dev eth0
+  done
+  dir=$(cl_dir "$n")
+  rm -f "$dir"/svc/*.pid "$dir/svc/fail.state" "$RT_DIR/state/$n".*
+  rm -rf "${dir:?}"/run/*
+}
+
+# rt_reboot NODE: NODE crashes (every process, kill -9) and boots again
+# without its daemon: addresses and agent state are gone, the link is back.
+rt_reboot() { cl_crash "$1"; rt_wipe "$1"; cl_revive "$1"; }
+
+# rt_reset: a fresh cluster for the next case of a script: kill everything
+# in both nodes, undo partitions, remove configuration, logs and agent state.
+# Call cl_conf (and rt_install_agent) again afterwards.
+rt_reset() {
+  local n p
+  for n in "${CL_NODES[@]}"; do
+    for p in $(ip netns pids "$(lab_ns "$n")" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+    p=$(cl_pid "$n"); [ -n "$p" ] && wait "$p" 2>/dev/null
+    lab_exec "$n" nft delete table inet rsctest_partition 2>/dev/null
+    lab_exec "$n" ip link set eth0 up
+    rt_wipe "$n"
+    rm -rf "$(cl_dir "$n")"
+    eval "DL_PID_$n="
+  done
+  lab_exec client ip neigh flush dev eth0
+  rm -rf "$RT_DIR"; rt_init
+}
+
+# rt_holder_at PORT ADDR: the node answering at ADDR:PORT for the client
+# ("none" if nobody does).
+rt_holder_at() { cl_vip_holder "$1" "$2"; }
+
+# rt_wait_holder_at SECONDS NODE PORT ADDR: wait until the client sees NODE there.
+rt_wait_holder_at() {
+  wait_for "$1" rt__holder_at_is "$2" "$3" "$4" || {
+    diag "client sees $(rt_holder_at "$3" "$4") at $4:$3, wanted $2"
+    return 1
+  }
+}
+rt__holder_at_is() { [ "$(rt_holder_at "$2" "$3")" = "$1" ]; }
+
+# rt_log_has NODE TEXT: NODE's log holds TEXT (fixed string).
+rt_log_has() { grep -qF -- "$2" "$(cl_log "$1")" 2>/dev/null; }
+
+# rt_log_lacks NODE TEXT: NODE's log does not hold TEXT.
+rt_log_lacks() { ! rt_log_has "$1" "$2"; }
+
+# rt_watch_start FILE LABNODE...: sample every 50 ms which LABNODEs hold
+# $CL_VIP (`ip addr`), one line "EPOCH_NS HOLDERS" per sample, in the
+# background (RT_WATCH_PID) until rt_watch_stop.
+rt_watch_start() {
+  local file=$1; shift
+  : > "$file"
+  ( while :; do echo "$(date +%s%N) $(rt_addr_holders "$CL_VIP" "$@")" >> "$file"; sleep 0.05; done ) &
+  RT_WATCH_PID=$!
+  LAB_PIDS+=("$RT_WATCH_PID")
+}
+rt_watch_stop() { kill "$RT_WATCH_PID" 2>/dev/null; wait "$RT_WATCH_PID" 2>/dev/null; }
+
+# rt_watch_max FILE: the largest number of simultaneous holders sampled.
+rt_watch_max() { awk '{ if (NF - 1 > m) m = NF - 1 } END { print m + 0 }' "$1"; }
+
+# rt_elapsed_ms SINCE_NS: milliseconds since SINCE_NS (from date +%s%N).
+rt_elapsed_ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+
+# rt_new_log_lacks NODE TEXT: NODE did not log TEXT since cl_mark NODE.
+rt_new_log_lacks() { ! cl_new_log_has "$1" "$2"; }

@@ -1,0 +1,119 @@
+#!/bin/bash
+# Agent failure and timeout (HEARTBEAT-REFERENCE §3.3; issue 5): the group
+# `alpha VIP service rsctest::DIR::app` (app = tests/integration/agents/rsctest,
+# told per node how to misbehave), auto_failback off:
+#   start fails  alpha logs `Giving up resources due to failure of <app>`,
+#                stops the group (right to left) and beta takes it;
+#   start hangs  the agent (and its child) is killed as a process group after
+#                the configured timeout, then the same hand-off;
+#   stop fails   (hb_standby on alpha) retried, then CRIT `Resource STOP
+#                failure. Reboot required!`, the configured fence command runs
+#                (here: touch a file) and beta never starts the group.
+# Each case asserts who answers at the VIP for the client and the logs.
+. "$abs_top_srcdir/tests/lib/tap.sh"
+. "$abs_top_srcdir/tests/lib/lab.sh"
+. "$abs_top_srcdir/tests/integration/daemon-lib.sh"
+. "$abs_top_srcdir/tests/integration/cluster-lib.sh"
+. "$abs_top_srcdir/tests/integration/rsctests-lib.sh"
+cl_setup
+rt_init
+KEY=$CL_VIP/24/eth0
+TIMEOUT_MS=2000
+
+conf() {
+  CL_AUTO_FAILBACK=off
+  CL_HARESOURCES=("alpha $KEY service $(rt_res app)")
+  cl_conf
+  rt_install_agent
+}
+
+finish() {
+  local n
+  for n in alpha beta; do check "$1: no sanitizer report from $n" -- cl_no_sanitizer_report "$n"; done
+  [ "$TAP_FAILED" -eq 0 ] || cl_dump
+}
+
+# pids_gone FILE: every pid listed in FILE is gone (or a zombie).
+pids_gone() {
+  local p
+  [ -s "$1" ] || return 1
+  for p in $(cat "$1"); do _cl_gone "$p" || return 1; done
+}
+
+# handed_to_beta LABEL T0: the group left alpha and runs on beta.
+handed_to_beta() {
+  local label=$1 t0=$2
+  check "$label: alpha gives up the group" -- \
+    cl_wait_log 20 alpha "CRIT: Giving up resources due to failure of $(rt_res app)"
+  check "$label: the client is served by beta" -- cl_wait_holder 20 beta
+  diag "$label: from start to beta serving: $(rt_elapsed_ms "$t0") ms"
+  check "$label: only beta holds the VIP" -- rt_wait_addr_holders 5 "$CL_VIP" beta alpha beta
+  check "$label: app runs on beta" -- wait_for 5 rt_running beta app
+  check "$label: app does not run on alpha" -- sh -c "! [ -f '$RT_DIR/state/alpha.app' ]"
+  check "$label: alpha stopped the group after the failure" -- \
+    cl_wait_log 5 alpha "Releasing resource group: $KEY service $(rt_res app)"
+  check "$label: beta is asked to take alpha's group" -- \
+    cl_wait_log 5 beta "alpha wants to go standby [local]"
+  check "$label: the failure did not loop back to alpha" -- \
+    sh -c "[ \$(grep -c '^[0-9.]* start app' '$RT_DIR/trace.alpha') = 1 ]"
+}
+
+# ---- a start that fails ---------------------------------------------------------------
+conf
+rt_mode alpha app start fail
+t0=$(date +%s%N)
+cl_start alpha
+cl_start beta
+handed_to_beta "start fails" "$t0"
+check "start fails: the agent's failure is logged" -- \
+  rt_log_has alpha "Return code 1 from $(cl_dir alpha)/etc/resource.d/rsctest"
+finish "start fails"
+
+# ---- a start that hangs -------------------------------------------------------------
+rt_reset
+conf
+rt_mode alpha app start hang
+t0=$(date +%s%N)
+CL_DAEMON_ARGS=(--agent-timeout="${TIMEOUT_MS}ms")
+cl_start alpha
+cl_start beta
+CL_DAEMON_ARGS=()
+check "start hangs: the agent hangs (it and its child run)" -- wait_for 15 test -s "$RT_DIR/hang/alpha.app.start"
+t_hang=$(date +%s%N)
+check "start hangs: timeout logged" -- \
+  cl_wait_log 15 alpha "start timed out after $TIMEOUT_MS ms: process group killed"
+diag "start hangs: hang seen to timeout logged: $(rt_elapsed_ms "$t_hang") ms (timeout $TIMEOUT_MS ms)"
+check "start hangs: the agent's whole process group is gone" -- wait_for 10 pids_gone "$RT_DIR/hang/alpha.app.start"
+handed_to_beta "start hangs" "$t0"
+finish "start hangs"
+
+# ---- a stop that fails ---------------------------------------------------------------
+rt_reset
+conf
+cl_start alpha
+cl_start beta
+check "stop fails: the client is served by alpha" -- cl_wait_holder 15 alpha
+check "stop fails: app runs on alpha" -- wait_for 5 rt_running alpha app
+check "stop fails: beta settled" -- cl_wait_log 10 beta "Initial resource acquisition complete"
+rt_mode alpha app stop fail
+cl_mark alpha; cl_mark beta
+rt_clear_trace beta
+cl_tool alpha hb_standby all >/dev/null 2>&1 &
+standby_pid=$!
+check "stop fails: beta is asked to take over" -- cl_wait_new_log 10 beta "alpha wants to go standby [all]"
+check "stop fails: the stop is retried" -- \
+  cl_wait_new_log 10 alpha "Retrying failed stop operation [$(rt_res app)]"
+check "stop fails: CRIT Resource STOP failure" -- \
+  cl_wait_new_log 20 alpha "CRIT: Resource STOP failure. Reboot required!"
+check "stop fails: the fence command ran" -- wait_for 10 cl_fenced alpha
+wait "$standby_pid" 2>/dev/null
+sleep 3 # deadtime, failback retry and standby steps would have acted by now
+check "stop fails: app still runs on alpha (it could not be stopped)" -- rt_running alpha app
+check "stop fails: beta never started app" -- sh -c "! grep -q ' start app' '$RT_DIR/trace.beta' 2>/dev/null"
+check "stop fails: beta does not hold the VIP" -- sh -c "! ip netns exec '$(lab_ns beta)' ip -o -4 addr show | grep -qF ' inet $CL_VIP/'"
+check "stop fails: beta did not acquire anything" -- rt_new_log_lacks beta "standby: acquire ["
+check "stop fails: beta did not run the group" -- rt_new_log_lacks beta "Acquiring resource group"
+holder=$(cl_vip_holder)
+ok "$([ "$holder" != beta ]; echo $?)" "stop fails: the client is not served by beta (sees: $holder)"
+finish "stop fails"
+done_testing
