@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "daemon-private.h"
+
 static GStrv
 api_list_nodes (gpointer user_data)
 {
@@ -35,12 +37,31 @@ api_link_status (const char *node, const char *link, gpointer user_data)
   return g_strdup (hb_membership_link_status (hb_daemon_membership (user_data), node, link));
 }
 
+/* none|local|foreign|all|transition, as the takeover engine sees it. */
 static char *
 api_rsc_status (gpointer user_data)
 {
-  (void) user_data;
-  /* Resource management arrives with the takeover issue: nothing is held. */
-  return g_strdup ("none");
+  HbDaemon *daemon = user_data;
+
+  return g_strdup (daemon->rsc != NULL ? hb_resmgr_status (daemon->rsc) : "none");
+}
+
+/* hb_standby / hb_takeover start the exchange of §3.8 and return at once;
+ * a refusal (legacy mode, shutdown in progress) is the engine's GError. */
+static gboolean
+api_standby (HbApiHold hold, char **message_out, gpointer user_data, GError **error)
+{
+  HbDaemon *daemon = user_data;
+
+  return hb_resmgr_standby (daemon->rsc, hb_api_hold_to_string (hold), message_out, error);
+}
+
+static gboolean
+api_takeover (HbApiHold hold, char **message_out, gpointer user_data, GError **error)
+{
+  HbDaemon *daemon = user_data;
+
+  return hb_resmgr_takeover (daemon->rsc, hb_api_hold_to_string (hold), message_out, error);
 }
 
 typedef char *(*ParamFunc) (const HbConfig *config);
@@ -97,6 +118,8 @@ static const HbApiHandler handler = {
   .link_status = api_link_status,
   .rsc_status = api_rsc_status,
   .parameter = api_parameter,
+  .standby = api_standby,
+  .takeover = api_takeover,
 };
 
 

@@ -7,6 +7,7 @@
 
 #include "api-server.h"
 #include "daemon.h"
+#include "daemon-rsc.h"
 #include "generation-file.h"
 #include "media.h"
 #include "membership.h"
@@ -51,6 +52,7 @@ struct _HbDaemon
   GSource *worst_gap_source;
   GSource *linger_source;
   HbApiServer *api;
+  HbResMgr *rsc;                /* resource management (daemon-rsc.c) */
   gboolean shutting_down;
 };
 

@@ -117,9 +117,10 @@ dispatch (HbDaemon *daemon, const HbMsg *msg, const char *type, const char *src)
     {
       answer_reqnodes (daemon, src);
     }
-  else if (strcmp (type, "shutdone") == 0)
+  else if (hb_resmgr_is_resource_message (type) && daemon->rsc != NULL)
     {
-      hb_log (HB_LOG_INFO, "Received shutdown notice from '%s'.", src);
+      /* §3.4-§3.8 (shutdone included: the engine logs the notice). */
+      hb_resmgr_receive (daemon->rsc, msg, src);
     }
   /* NS_ackmsg: we keep no flow control window (§1.9 allows it): ignored. */
   if (!g_str_has_prefix (type, "NS_") && hb_msg_get_hex (msg, "seq", &seq))

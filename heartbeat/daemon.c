@@ -36,6 +36,10 @@ hb_daemon_handle_events (HbDaemon *daemon, GPtrArray *events)
         {
           hb_log (prio_of (ev->severity), "%s", ev->message);
         }
+      if (daemon->rsc != NULL)
+        {
+          hb_resmgr_member_event (daemon->rsc, ev);
+        }
       switch (ev->type)
         {
         case HB_MEMBER_EVENT_REXMIT_REQUEST:
@@ -316,6 +320,11 @@ hb_daemon_new (const HbDaemonOptions *options, HbConfig *config, GError **error)
     }
   start_pinger (daemon);
   start_keepalive (daemon);
+  daemon->rsc = hb_resmgr_new (daemon, options->rsc, error);
+  if (daemon->rsc == NULL)
+    {
+      return NULL;
+    }
   daemon->worst_gap_source = attach (g_timeout_source_new_seconds (WORST_GAP_LOG_PERIOD_S),
                                      on_worst_gap_timer, daemon);
   daemon->api = hb_api_server_new (NULL, daemon->rundir, hb_daemon_api_handler (), daemon, error);
@@ -334,6 +343,7 @@ hb_daemon_free (HbDaemon *daemon)
       return;
     }
   g_clear_pointer (&daemon->api, hb_api_server_free);
+  g_clear_pointer (&daemon->rsc, hb_resmgr_free);
   clear_source (&daemon->keepalive_source);
   clear_source (&daemon->deadline_source);
   clear_source (&daemon->worst_gap_source);
@@ -435,27 +445,29 @@ on_linger_done (gpointer user_data)
 void
 hb_daemon_shutdown (HbDaemon *daemon)
 {
-  g_autoptr (HbMsg) msg = hb_msg_new ();
-  g_autoptr (GBytes) bytes = NULL;
-
   if (daemon->shutting_down)
     {
+      hb_log (HB_LOG_INFO, "Heartbeat shutdown already underway.");
       return;
     }
   daemon->shutting_down = TRUE;
   hb_log (HB_LOG_INFO, "Heartbeat shutdown in progress. (%d)", (int) getpid ());
   log_worst_gaps (daemon);
-  clear_source (&daemon->keepalive_source);
-  /* §3.7: peers see t=shutdone st=dead and mark us dead without waiting
-   * for deadtime. Sent twice (same bytes, same seq): one lost datagram would
-   * cost them deadtime. */
-  hb_msg_add_string (msg, "t", "shutdone");
-  hb_msg_add_string (msg, "st", "dead");
-  bytes = hb_daemon_send_msg (daemon, msg);
-  if (bytes != NULL)
+  /* §3.7: heartbeats go on while the groups are released (else the peer
+   * would declare us dead and start them while we still hold them); the
+   * engine sends t=shutdone st=dead when everything is down, and then
+   * hb_daemon_shutdown_complete runs. */
+  hb_resmgr_shutdown (daemon->rsc);
+}
+
+void
+hb_daemon_shutdown_complete (HbDaemon *daemon)
+{
+  if (daemon->linger_source != NULL)
     {
-      hb_daemon_send_bytes (daemon, bytes); /* same seq: a duplicate to whoever got the first */
+      return;
     }
+  clear_source (&daemon->keepalive_source);
   daemon->linger_source = attach (g_timeout_source_new (SHUTDOWN_LINGER_MS), on_linger_done, daemon);
 }
 

@@ -16,6 +16,22 @@
 
 G_BEGIN_DECLS
 
+/* Resource management knobs (daemon options; NULL/0 = the default named). */
+typedef struct
+{
+  const char *init_dir;         /* LSB scripts: NULL = HB_INITDIR */
+  const char *ocf_root;         /* NULL = HB_OCFDIR */
+  const char *fence_command;    /* sh -c; NULL = HB_RSC_DEFAULT_FENCE */
+  guint agent_timeout_ms;       /* per agent run; 0 = 60 s */
+  gint stop_retries;            /* < 0 = 10 (Heartbeat's HA_STOPRETRYMAX) */
+  guint stop_retry_delay_ms;    /* 0 = 1 s */
+  guint shutdown_timeout_ms;    /* SIGTERM to forced exit; 0 = HB_RSC_DEFAULT_SHUTDOWN_MS */
+} HbRscOptions;
+
+/* §3.3: Heartbeat runs `reboot`, or failing that `init 6`. */
+#define HB_RSC_DEFAULT_FENCE "reboot || init 6"
+#define HB_RSC_DEFAULT_SHUTDOWN_MS (15 * 60 * 1000)
+
 typedef struct
 {
   const char *statedir;   /* hb_generation, hb_uuid */
@@ -24,6 +40,7 @@ typedef struct
   const char *hostname;   /* for syslog-style log lines */
   HbLogger *logger;       /* borrowed; reconfigured on reload */
   GMainLoop *loop;        /* quit when shutdown completes */
+  const HbRscOptions *rsc;/* NULL = defaults */
 } HbDaemonOptions;
 
 typedef struct _HbDaemon HbDaemon;
@@ -41,9 +58,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HbDaemon, hb_daemon_free)
  * the node list and media are unchanged (else it restarts for the new set). */
 void hb_daemon_reload (HbDaemon *daemon, HbConfig *config);
 
-/* SIGTERM: tell peers we leave (t=shutdone st=dead, §3.7), log the worst
+/* SIGTERM: release every resource group right to left while heartbeats go
+ * on, tell peers we leave (t=shutdone st=dead, §3.7), log the worst
  * heartbeat intervals seen, then quit the loop. */
 void hb_daemon_shutdown (HbDaemon *daemon);
+/* Resources released (or the shutdown timeout passed): stop heartbeats,
+ * linger so the last datagrams leave, quit the loop. */
+void hb_daemon_shutdown_complete (HbDaemon *daemon);
 
 const HbConfig *hb_daemon_config (const HbDaemon *daemon);
 /* The live membership (replaced on a reload that changes nodes or timers). */

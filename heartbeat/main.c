@@ -42,10 +42,18 @@ typedef struct
   gboolean test;
   gboolean verbose;
   gboolean version;
+  /* resource management */
+  char *initdir;
+  char *ocfdir;
+  char *fence_command;
+  char *agent_timeout;
+  gint stop_retries;
+  char *stop_retry_delay;
+  char *shutdown_timeout;
 } Options;
 
 /* main.c-level wiring: option parsing needs somewhere to count -d. */
-static Options opts;
+static Options opts = { .stop_retries = -1 };
 
 static gboolean
 count_debug (const char *name, const char *value, gpointer data, GError **error)
@@ -70,6 +78,13 @@ static const GOptionEntry entries[] = {
   { "test", 't', 0, G_OPTION_ARG_NONE, &opts.test, "Check the configuration and exit", NULL },
   { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opts.verbose, "With -t: print the parsed configuration", NULL },
   { "version", 'V', 0, G_OPTION_ARG_NONE, &opts.version, "Print the version and exit", NULL },
+  { "initdir", 0, 0, G_OPTION_ARG_FILENAME, &opts.initdir, "LSB init scripts, searched after CONFDIR/resource.d (default " HB_INITDIR ")", "DIR" },
+  { "ocfdir", 0, 0, G_OPTION_ARG_FILENAME, &opts.ocfdir, "OCF root for ocf:PROVIDER:TYPE resources (default " HB_OCFDIR ")", "DIR" },
+  { "fence-command", 0, 0, G_OPTION_ARG_STRING, &opts.fence_command, "Shell command run when a resource cannot be stopped (default '" HB_RSC_DEFAULT_FENCE "')", "CMD" },
+  { "agent-timeout", 0, 0, G_OPTION_ARG_STRING, &opts.agent_timeout, "Time limit of one agent run (default 60, in seconds)", "TIME" },
+  { "stop-retries", 0, 0, G_OPTION_ARG_INT, &opts.stop_retries, "Retries of a failed stop (default 10)", "N" },
+  { "stop-retry-delay", 0, 0, G_OPTION_ARG_STRING, &opts.stop_retry_delay, "Delay between stop retries (default 1, in seconds)", "TIME" },
+  { "shutdown-timeout", 0, 0, G_OPTION_ARG_STRING, &opts.shutdown_timeout, "Longest wait for resources to be released on SIGTERM (default 900, in seconds)", "TIME" },
   { NULL },
 };
 
@@ -104,6 +119,35 @@ fill_defaults (void)
       g_free (opts.nodename);
       opts.nodename = lower;
     }
+}
+
+/* --agent-timeout and friends: ha.cf's time syntax ("500ms", "2s", "1"). */
+static gboolean
+parse_duration (const char *option, const char *text, guint *ms_out)
+{
+  if (text == NULL)
+    {
+      *ms_out = 0;
+      return TRUE;
+    }
+  if (!hb_parse_time_ms (text, ms_out) || *ms_out == 0)
+    {
+      fprintf (stderr, "heartbeat: bad --%s value '%s' (a time such as 500ms, 2s or 10)\n", option, text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+rsc_options (HbRscOptions *rsc)
+{
+  rsc->init_dir = opts.initdir;
+  rsc->ocf_root = opts.ocfdir;
+  rsc->fence_command = opts.fence_command;
+  rsc->stop_retries = opts.stop_retries;
+  return parse_duration ("agent-timeout", opts.agent_timeout, &rsc->agent_timeout_ms)
+         && parse_duration ("stop-retry-delay", opts.stop_retry_delay, &rsc->stop_retry_delay_ms)
+         && parse_duration ("shutdown-timeout", opts.shutdown_timeout, &rsc->shutdown_timeout_ms);
 }
 
 /* Loads ha.cf/haresources/authkeys. Every diagnostic goes to `err` when the
@@ -262,7 +306,7 @@ on_sigusr2 (gpointer user_data)
 /* ---- running a node ------------------------------------------------------------- */
 
 static int
-run_node (HbConfig *config, GPtrArray *diags)
+run_node (HbConfig *config, GPtrArray *diags, const HbRscOptions *rsc)
 {
   g_autofree char *hostname = local_hostname ();
   gboolean no_log = opts.logfile == NULL && config->logfile == NULL && config->debugfile == NULL
@@ -270,7 +314,7 @@ run_node (HbConfig *config, GPtrArray *diags)
   g_autoptr (HbLogger) logger = hb_logger_new ("heartbeat", opts.foreground && no_log);
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr (GError) error = NULL;
-  HbDaemonOptions dopts = { opts.statedir, opts.rundir, opts.logfile, hostname, logger, loop };
+  HbDaemonOptions dopts = { opts.statedir, opts.rundir, opts.logfile, hostname, logger, loop, rsc };
   Node node = { NULL, logger };
 
   hb_logger_configure (logger, config, opts.logfile, hostname);
@@ -312,9 +356,15 @@ static int
 start (gboolean reloading)
 {
   g_autoptr (GPtrArray) diags = g_ptr_array_new_with_free_func ((GDestroyNotify) hb_diag_free);
-  HbConfig *config = load_config (diags, stderr);
+  HbConfig *config;
+  HbRscOptions rsc = { 0 };
   pid_t pid = 0;
 
+  if (!rsc_options (&rsc))
+    {
+      return HB_EXIT_USAGE;
+    }
+  config = load_config (diags, stderr);
   if (config == NULL)
     {
       if (reloading && hb_pidfile_check (opts.pidfile, &pid) == HB_PIDFILE_RUNNING)
@@ -346,7 +396,7 @@ start (gboolean reloading)
     {
       daemonize ();
     }
-  return run_node (config, diags);
+  return run_node (config, diags, &rsc);
 }
 
 int
