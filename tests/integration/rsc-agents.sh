@@ -51,7 +51,7 @@ handed_to_beta() {
   check "$label: app runs on beta" -- wait_for 5 rt_running beta app
   check "$label: app does not run on alpha" -- sh -c "! [ -f '$RT_DIR/state/alpha.app' ]"
   check "$label: alpha stopped the group after the failure" -- \
-    cl_wait_log 5 alpha "Releasing resource group: $KEY service $(rt_res app)"
+    cl_wait_log 5 alpha "Releasing resource group: alpha $KEY service $(rt_res app)"
   check "$label: beta is asked to take alpha's group" -- \
     cl_wait_log 5 beta "alpha wants to go standby [local]"
   check "$label: the failure did not loop back to alpha" -- \

@@ -77,50 +77,58 @@ end_case() {
 }
 
 # ---- on: the group goes home ---------------------------------------------------
-start_cluster on
-crash_alpha on
-reboot_alpha on
-check "on: the client is served by alpha again" -- cl_wait_holder 15 alpha
-check "on: only alpha holds the VIP" -- rt_wait_addr_holders 5 "$CL_VIP" alpha alpha beta
-check "on: beta asks to give back its foreign groups" -- \
-  cl_wait_new_log 5 beta "beta wants to go standby [foreign]"
-check "on: alpha sees the standby request" -- cl_wait_new_log 5 alpha "beta wants to go standby [foreign]"
-check "on: beta gives up the foreign group" -- cl_new_log_has beta "give up foreign HA resources (standby)."
-check "on: alpha completes the acquisition" -- \
-  cl_wait_new_log 5 alpha "Standby resource acquisition done [foreign]."
-check "on: beta logs the failback done" -- \
-  cl_wait_new_log 5 beta "Other node completed standby takeover of foreign resources."
-check "on: beta released the group" -- cl_new_log_has beta "Releasing resource group: $KEY service"
-check "on: cl_status rscstatus: alpha local, beta none" -- wait_for 5 rscstatus_are local none
-end_case on
+case_on() {
+  start_cluster on
+  crash_alpha on
+  reboot_alpha on
+  check "on: the client is served by alpha again" -- cl_wait_holder 15 alpha
+  check "on: only alpha holds the VIP" -- rt_wait_addr_holders 5 "$CL_VIP" alpha alpha beta
+  check "on: beta asks to give back its foreign groups" -- \
+    cl_wait_new_log 5 beta "beta wants to go standby [foreign]"
+  check "on: alpha sees the standby request" -- cl_wait_new_log 5 alpha "beta wants to go standby [foreign]"
+  check "on: beta gives up the foreign group" -- cl_new_log_has beta "give up foreign HA resources (standby)."
+  check "on: alpha completes the acquisition" -- \
+    cl_wait_new_log 5 alpha "Standby resource acquisition done [foreign]."
+  check "on: beta logs the failback done" -- \
+    cl_wait_new_log 5 beta "Other node completed standby takeover of foreign resources."
+  check "on: beta released the group" -- cl_new_log_has beta "Releasing resource group: alpha $KEY service"
+  check "on: cl_status rscstatus: alpha local, beta none" -- wait_for 5 rscstatus_are local none
+  end_case on
+}
 
 # ---- off: the group stays where it is ------------------------------------------
-rt_reset
-start_cluster off
-crash_alpha off
-reboot_alpha off
-check "off: alpha acquires nothing" -- cl_wait_new_log 10 alpha "Local Resource acquisition completed. (none)"
-sleep 2 # would a failback happen, it would have by now (failback retry 1 s)
-check "off: the client is still served by beta" -- _cl_holder_is beta "$CL_PORT"
-check "off: only beta holds the VIP" -- rt_wait_addr_holders 1 "$CL_VIP" beta alpha beta
-check "off: beta gave nothing up" -- rt_log_lacks beta "Releasing resource group"
-check "off: no standby exchange" -- rt_log_lacks beta "wants to go standby"
-check "off: cl_status rscstatus: alpha none, beta foreign" -- wait_for 5 rscstatus_are none foreign
-end_case off
+case_off() {
+  start_cluster off
+  crash_alpha off
+  reboot_alpha off
+  check "off: alpha acquires nothing" -- cl_wait_new_log 10 alpha "Local Resource acquisition completed. (none)"
+  sleep 2 # would a failback happen, it would have by now (failback retry 1 s)
+  check "off: the client is still served by beta" -- _cl_holder_is beta "$CL_PORT"
+  check "off: only beta holds the VIP" -- rt_wait_addr_holders 1 "$CL_VIP" beta alpha beta
+  check "off: beta gave nothing up" -- rt_log_lacks beta "Releasing resource group"
+  check "off: no standby exchange" -- rt_log_lacks beta "wants to go standby"
+  check "off: cl_status rscstatus: alpha none, beta foreign" -- wait_for 5 rscstatus_are none foreign
+  end_case off
+}
 
 # ---- legacy: ip-request failback ----------------------------------------------
-rt_reset
-start_cluster legacy
-crash_alpha legacy
-reboot_alpha legacy
-check "legacy: the client is served by alpha again" -- cl_wait_holder 15 alpha
-check "legacy: only alpha holds the VIP" -- rt_wait_addr_holders 5 "$CL_VIP" alpha alpha beta
-check "legacy: deprecation warning logged again at restart" -- \
-  cl_new_log_has alpha "Deprecated 'legacy' auto_failback option selected."
-check "legacy: beta released the group for alpha's ip-request" -- \
-  cl_wait_new_log 5 beta "Releasing resource group: $KEY service"
-check "legacy: alpha got beta's answer (ip-request-resp weown=yes)" -- \
-  cl_wait_new_log 5 alpha "received ip-request-resp $KEY OK yes"
-check "legacy: no standby exchange" -- rt_log_lacks beta "wants to go standby"
-end_case legacy
+case_legacy() {
+  start_cluster legacy
+  crash_alpha legacy
+  reboot_alpha legacy
+  check "legacy: the client is served by alpha again" -- cl_wait_holder 15 alpha
+  check "legacy: only alpha holds the VIP" -- rt_wait_addr_holders 5 "$CL_VIP" alpha alpha beta
+  check "legacy: deprecation warning logged again at restart" -- \
+    cl_new_log_has alpha "Deprecated 'legacy' auto_failback option selected."
+  check "legacy: beta released the group for alpha's ip-request" -- \
+    cl_wait_new_log 5 beta "Releasing resource group: alpha $KEY service"
+  check "legacy: alpha got beta's answer (ip-request-resp weown=yes)" -- \
+    cl_wait_new_log 5 alpha "received ip-request-resp $KEY OK yes"
+  check "legacy: no standby exchange" -- rt_log_lacks beta "wants to go standby"
+  end_case legacy
+}
+
+rt_case on case_on
+rt_case off case_off
+rt_case legacy case_legacy
 done_testing

@@ -20,13 +20,13 @@ rt_init
 KEY=$CL_VIP/24/eth0
 WATCH=$DL_TMP/watch
 
-# boot MODE: both nodes, alpha serves; beta settled.
+# boot MODE LABEL: both nodes, alpha serves; beta settled.
 boot() {
   CL_AUTO_FAILBACK=$1 cl_conf
   cl_start alpha
   cl_start beta
-  check "$1: the client is served by alpha" -- cl_wait_holder 15 alpha
-  check "$1: beta settled" -- cl_wait_log 10 beta "Initial resource acquisition complete"
+  check "$2: the client is served by alpha" -- cl_wait_holder 15 alpha
+  check "$2: beta settled" -- cl_wait_log 10 beta "Initial resource acquisition complete"
 }
 
 # restart_alpha: start alpha's daemon again (its log starts empty).
@@ -43,61 +43,69 @@ finish() {
 }
 
 # ---- quick: back within deadtime ------------------------------------------------
-boot off
-rt_watch_start "$WATCH" alpha beta
-cl_kill alpha
-check "quick: the VIP survives kill -9 of the daemon" -- cl_has_vip alpha
-restart_alpha
-check "quick: alpha finds its group running" -- \
-  cl_wait_log 10 alpha "Resource group $KEY is already running at startup."
-sleep 3 # settle: deadtime 1 s, failback retry 1 s
-rt_watch_stop
-check "quick: only alpha holds the VIP" -- rt_wait_addr_holders 1 "$CL_VIP" alpha alpha beta
-ok "$([ "$(rt_watch_max "$WATCH")" -le 1 ]; echo $?)" "quick: the VIP was never on two nodes (sampled every 50 ms)" ||
-  diag "$(grep -c 'alpha beta' "$WATCH") samples with both"
-check "quick: beta never took it over" -- rt_new_log_lacks beta "Resources being acquired from alpha."
-check "quick: the client is served by alpha" -- cl_wait_holder 3 alpha
-check "quick: the service was started once" -- \
-  sh -c "[ \$(grep -c '^start' '$(cl_dir alpha)/svc/actions') = 1 ]"
-finish quick
+case_quick() {
+  boot off quick
+  rt_watch_start "$WATCH" alpha beta
+  cl_kill alpha
+  check "quick: the VIP survives kill -9 of the daemon" -- cl_has_vip alpha
+  restart_alpha
+  check "quick: alpha finds its group running" -- \
+    cl_wait_log 10 alpha "Resource group $KEY is already running at startup."
+  sleep 3 # settle: deadtime 1 s, failback retry 1 s
+  rt_watch_stop
+  check "quick: only alpha holds the VIP" -- rt_wait_addr_holders 1 "$CL_VIP" alpha alpha beta
+  ok "$([ "$(rt_watch_max "$WATCH")" -le 1 ]; echo $?)" "quick: the VIP was never on two nodes (sampled every 50 ms)" ||
+    diag "$(grep -c 'alpha beta' "$WATCH") samples with both"
+  check "quick: beta never took it over" -- rt_new_log_lacks beta "Resources being acquired from alpha."
+  check "quick: the client is served by alpha" -- cl_wait_holder 3 alpha
+  check "quick: the service was started once" -- \
+    sh -c "[ \$(grep -c '^start' '$(cl_dir alpha)/svc/actions') = 1 ]"
+  finish quick
+}
 
 # ---- late, auto_failback off: beta keeps it ---------------------------------------
-rt_reset
-boot off
-cl_mark beta
-cl_kill alpha
-check "late/off: beta takes over the group" -- cl_wait_new_log 10 beta "mach_down takeover complete"
-check "late/off: meanwhile both hold the VIP (kill -9 left alpha's)" -- \
-  rt_wait_addr_holders 5 "$CL_VIP" "alpha beta" alpha beta
-restart_alpha
-check "late/off: alpha finds its group running" -- \
-  cl_wait_log 10 alpha "Resource group $KEY is already running at startup."
-check "late/off: a single holder after settling: beta" -- rt_wait_addr_holders 10 "$CL_VIP" beta alpha beta
-check "late/off: alpha stopped its copy" -- cl_wait_new_log 5 alpha "Releasing resource group: $KEY service"
-check "late/off: beta kept it" -- rt_new_log_lacks beta "Releasing resource group"
-check "late/off: the duplicate is logged as a split brain" -- \
-  cl_wait_new_log 5 alpha "Split brain: resource group $KEY is running on both beta and alpha: beta keeps it, alpha stops it."
-check "late/off: the client is served by beta" -- cl_wait_holder 5 beta
-sleep 2
-check "late/off: still only beta two seconds later" -- rt_wait_addr_holders 1 "$CL_VIP" beta alpha beta
-finish late/off
+case_late_off() {
+  boot off late/off
+  cl_mark beta
+  cl_kill alpha
+  check "late/off: beta takes over the group" -- cl_wait_new_log 10 beta "mach_down takeover complete"
+  check "late/off: meanwhile both hold the VIP (kill -9 left alpha's)" -- \
+    rt_wait_addr_holders 5 "$CL_VIP" "alpha beta" alpha beta
+  restart_alpha
+  check "late/off: alpha finds its group running" -- \
+    cl_wait_log 10 alpha "Resource group $KEY is already running at startup."
+  check "late/off: a single holder after settling: beta" -- rt_wait_addr_holders 10 "$CL_VIP" beta alpha beta
+  check "late/off: alpha stopped its copy" -- cl_wait_new_log 5 alpha "Releasing resource group: alpha $KEY service"
+  check "late/off: beta kept it" -- rt_new_log_lacks beta "Releasing resource group"
+  check "late/off: the duplicate is logged as a split brain" -- \
+    cl_wait_new_log 5 alpha "Split brain: resource group $KEY is running on both beta and alpha: beta keeps it, alpha stops it."
+  check "late/off: the client is served by beta" -- cl_wait_holder 5 beta
+  sleep 2
+  check "late/off: still only beta two seconds later" -- rt_wait_addr_holders 1 "$CL_VIP" beta alpha beta
+  finish late/off
+}
 
 # ---- late, auto_failback on: beta keeps it, then it goes home -------------------
-rt_reset
-boot on
-cl_mark beta
-cl_kill alpha
-check "late/on: beta takes over the group" -- cl_wait_new_log 10 beta "mach_down takeover complete"
-restart_alpha
-check "late/on: alpha finds its group running" -- \
-  cl_wait_log 10 alpha "Resource group $KEY is already running at startup."
-check "late/on: the restarted node yields first" -- \
-  cl_wait_new_log 10 beta "Split brain: resource group $KEY is running on both beta and alpha: beta keeps it, alpha stops it."
-check "late/on: then the group fails back: only alpha holds the VIP" -- \
-  rt_wait_addr_holders 15 "$CL_VIP" alpha alpha beta
-check "late/on: the client is served by alpha" -- cl_wait_holder 5 alpha
-check "late/on: beta gave it back through standby" -- cl_wait_new_log 5 beta "beta wants to go standby [foreign]"
-sleep 2
-check "late/on: still only alpha two seconds later" -- rt_wait_addr_holders 1 "$CL_VIP" alpha alpha beta
-finish late/on
+case_late_on() {
+  boot on late/on
+  cl_mark beta
+  cl_kill alpha
+  check "late/on: beta takes over the group" -- cl_wait_new_log 10 beta "mach_down takeover complete"
+  restart_alpha
+  check "late/on: alpha finds its group running" -- \
+    cl_wait_log 10 alpha "Resource group $KEY is already running at startup."
+  check "late/on: the restarted node yields first" -- \
+    cl_wait_new_log 10 beta "Split brain: resource group $KEY is running on both beta and alpha: beta keeps it, alpha stops it."
+  check "late/on: then the group fails back: only alpha holds the VIP" -- \
+    rt_wait_addr_holders 15 "$CL_VIP" alpha alpha beta
+  check "late/on: the client is served by alpha" -- cl_wait_holder 5 alpha
+  check "late/on: beta gave it back through standby" -- cl_wait_new_log 5 beta "beta wants to go standby [foreign]"
+  sleep 2
+  check "late/on: still only alpha two seconds later" -- rt_wait_addr_holders 1 "$CL_VIP" alpha alpha beta
+  finish late/on
+}
+
+rt_case quick case_quick
+rt_case late-off case_late_off
+rt_case late-on case_late_on
 done_testing

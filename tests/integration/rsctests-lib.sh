@@ -198,3 +198,11 @@ rt_elapsed_ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
 # rt_new_log_lacks NODE TEXT: NODE did not log TEXT since cl_mark NODE.
 rt_new_log_lacks() { ! cl_new_log_has "$1" "$2"; }
+
+# rt_case NAME FUNCTION: run one case of a script on a fresh cluster, unless
+# RSC_CASES (space separated names, for debugging) leaves it out.
+rt_case() {
+  case " ${RSC_CASES:-$1} " in *" $1 "*) ;; *) return 0 ;; esac
+  rt_reset
+  "$2"
+}
