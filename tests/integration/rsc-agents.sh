@@ -43,10 +43,13 @@ pids_gone() {
 # handed_to_beta LABEL T0: the group left alpha and runs on beta.
 handed_to_beta() {
   local label=$1 t0=$2
+  local t1
   check "$label: alpha gives up the group" -- \
-    cl_wait_log 20 alpha "CRIT: Giving up resources due to failure of $(rt_res app)"
+    cl_wait_log 30 alpha "CRIT: Giving up resources due to failure of $(rt_res app)"
+  t1=$(date +%s%N)
   check "$label: the client is served by beta" -- cl_wait_holder 20 beta
-  diag "$label: from start to beta serving: $(rt_elapsed_ms "$t0") ms"
+  diag "$label: from start to beta serving: $(rt_elapsed_ms "$t0") ms (simultaneous start: 10 s RQSTDELAY);" \
+    "from the failure logged to beta serving: $(rt_elapsed_ms "$t1") ms"
   check "$label: only beta holds the VIP" -- rt_wait_addr_holders 5 "$CL_VIP" beta alpha beta
   check "$label: app runs on beta" -- wait_for 5 rt_running beta app
   check "$label: app does not run on alpha" -- sh -c "! [ -f '$RT_DIR/state/alpha.app' ]"
@@ -59,61 +62,69 @@ handed_to_beta() {
 }
 
 # ---- a start that fails ---------------------------------------------------------------
-conf
-rt_mode alpha app start fail
-t0=$(date +%s%N)
-cl_start alpha
-cl_start beta
-handed_to_beta "start fails" "$t0"
-check "start fails: the agent's failure is logged" -- \
-  rt_log_has alpha "Return code 1 from $(cl_dir alpha)/etc/resource.d/rsctest"
-finish "start fails"
+case_start_fails() {
+  conf
+  rt_mode alpha app start fail
+  t0=$(date +%s%N)
+  cl_start alpha
+  cl_start beta
+  handed_to_beta "start fails" "$t0"
+  check "start fails: the agent's failure is logged" -- \
+    rt_log_has alpha "Return code 1 from $(cl_dir alpha)/etc/resource.d/rsctest"
+  finish "start fails"
+}
 
 # ---- a start that hangs -------------------------------------------------------------
-rt_reset
-conf
-rt_mode alpha app start hang
-t0=$(date +%s%N)
-CL_DAEMON_ARGS=(--agent-timeout="${TIMEOUT_MS}ms")
-cl_start alpha
-cl_start beta
-CL_DAEMON_ARGS=()
-check "start hangs: the agent hangs (it and its child run)" -- wait_for 15 test -s "$RT_DIR/hang/alpha.app.start"
-t_hang=$(date +%s%N)
-check "start hangs: timeout logged" -- \
-  cl_wait_log 15 alpha "start timed out after $TIMEOUT_MS ms: process group killed"
-diag "start hangs: hang seen to timeout logged: $(rt_elapsed_ms "$t_hang") ms (timeout $TIMEOUT_MS ms)"
-check "start hangs: the agent's whole process group is gone" -- wait_for 10 pids_gone "$RT_DIR/hang/alpha.app.start"
-handed_to_beta "start hangs" "$t0"
-finish "start hangs"
+case_start_hangs() {
+  conf
+  rt_mode alpha app start hang
+  t0=$(date +%s%N)
+  CL_DAEMON_ARGS=(--agent-timeout="${TIMEOUT_MS}ms")
+  cl_start alpha
+  cl_start beta
+  CL_DAEMON_ARGS=()
+  check "start hangs: the agent hangs (it and its child run)" -- wait_for 15 test -s "$RT_DIR/hang/alpha.app.start"
+  t_hang=$(date +%s%N)
+  check "start hangs: timeout logged" -- \
+    cl_wait_log 15 alpha "start timed out after $TIMEOUT_MS ms: process group killed"
+  diag "start hangs: hang seen to timeout logged: $(rt_elapsed_ms "$t_hang") ms (timeout $TIMEOUT_MS ms)"
+  check "start hangs: the agent's whole process group is gone" -- wait_for 10 pids_gone "$RT_DIR/hang/alpha.app.start"
+  handed_to_beta "start hangs" "$t0"
+  finish "start hangs"
+}
 
 # ---- a stop that fails ---------------------------------------------------------------
-rt_reset
-conf
-cl_start alpha
-cl_start beta
-check "stop fails: the client is served by alpha" -- cl_wait_holder 15 alpha
-check "stop fails: app runs on alpha" -- wait_for 5 rt_running alpha app
-check "stop fails: beta settled" -- cl_wait_log 10 beta "Initial resource acquisition complete"
-rt_mode alpha app stop fail
-cl_mark alpha; cl_mark beta
-rt_clear_trace beta
-cl_tool alpha hb_standby all >/dev/null 2>&1 &
-standby_pid=$!
-check "stop fails: beta is asked to take over" -- cl_wait_new_log 10 beta "alpha wants to go standby [all]"
-check "stop fails: the stop is retried" -- \
-  cl_wait_new_log 10 alpha "Retrying failed stop operation [$(rt_res app)]"
-check "stop fails: CRIT Resource STOP failure" -- \
-  cl_wait_new_log 20 alpha "CRIT: Resource STOP failure. Reboot required!"
-check "stop fails: the fence command ran" -- wait_for 10 cl_fenced alpha
-wait "$standby_pid" 2>/dev/null
-sleep 3 # deadtime, failback retry and standby steps would have acted by now
-check "stop fails: app still runs on alpha (it could not be stopped)" -- rt_running alpha app
-check "stop fails: beta never started app" -- sh -c "! grep -q ' start app' '$RT_DIR/trace.beta' 2>/dev/null"
-check "stop fails: beta does not hold the VIP" -- sh -c "! ip netns exec '$(lab_ns beta)' ip -o -4 addr show | grep -qF ' inet $CL_VIP/'"
-check "stop fails: beta did not acquire anything" -- rt_new_log_lacks beta "standby: acquire ["
-check "stop fails: beta did not run the group" -- rt_new_log_lacks beta "Acquiring resource group"
-holder=$(cl_vip_holder)
-ok "$([ "$holder" != beta ]; echo $?)" "stop fails: the client is not served by beta (sees: $holder)"
-finish "stop fails"
+case_stop_fails() {
+  conf
+  cl_start alpha
+  cl_start beta
+  check "stop fails: the client is served by alpha" -- cl_wait_holder 30 alpha
+  check "stop fails: app runs on alpha" -- wait_for 5 rt_running alpha app
+  check "stop fails: beta settled" -- cl_wait_log 10 beta "Initial resource acquisition complete"
+  rt_mode alpha app stop fail
+  cl_mark alpha; cl_mark beta
+  rt_clear_trace beta
+  cl_tool alpha hb_standby all >/dev/null 2>&1 &
+  standby_pid=$!
+  check "stop fails: beta is asked to take over" -- cl_wait_new_log 10 beta "alpha wants to go standby [all]"
+  check "stop fails: the stop is retried" -- \
+    cl_wait_new_log 10 alpha "Retrying failed stop operation [$(rt_res app)]"
+  check "stop fails: CRIT Resource STOP failure" -- \
+    cl_wait_new_log 20 alpha "CRIT: Resource STOP failure. Reboot required!"
+  check "stop fails: the fence command ran" -- wait_for 10 cl_fenced alpha
+  wait "$standby_pid" 2>/dev/null
+  sleep 3 # deadtime, failback retry and standby steps would have acted by now
+  check "stop fails: app still runs on alpha (it could not be stopped)" -- rt_running alpha app
+  check "stop fails: beta never started app" -- sh -c "! grep -q ' start app' '$RT_DIR/trace.beta' 2>/dev/null"
+  check "stop fails: beta does not hold the VIP" -- sh -c "! ip netns exec '$(lab_ns beta)' ip -o -4 addr show | grep -qF ' inet $CL_VIP/'"
+  check "stop fails: beta did not acquire anything" -- rt_new_log_lacks beta "standby: acquire ["
+  check "stop fails: beta did not run the group" -- rt_new_log_lacks beta "Acquiring resource group"
+  holder=$(cl_vip_holder)
+  ok "$([ "$holder" != beta ]; echo $?)" "stop fails: the client is not served by beta (sees: $holder)"
+  finish "stop fails"
+}
+
+rt_case start-fails case_start_fails
+rt_case start-hangs case_start_hangs
+rt_case stop-fails case_stop_fails
 done_testing

@@ -26,7 +26,7 @@ start_cluster() {
   CL_AUTO_FAILBACK=$mode cl_conf
   cl_start alpha
   cl_start beta
-  check "$mode: the client is served by alpha (home) after start" -- cl_wait_holder 15 alpha
+  check "$mode: the client is served by alpha (home) after start" -- cl_wait_holder 30 alpha
   check "$mode: only alpha holds the VIP" -- rt_wait_addr_holders 5 "$CL_VIP" alpha alpha beta
   if [ "$mode" = legacy ]; then
     check "$mode: deprecation warning logged" -- \
@@ -81,7 +81,7 @@ case_on() {
   start_cluster on
   crash_alpha on
   reboot_alpha on
-  check "on: the client is served by alpha again" -- cl_wait_holder 15 alpha
+  check "on: the client is served by alpha again" -- cl_wait_holder 30 alpha
   check "on: only alpha holds the VIP" -- rt_wait_addr_holders 5 "$CL_VIP" alpha alpha beta
   check "on: beta asks to give back its foreign groups" -- \
     cl_wait_new_log 5 beta "beta wants to go standby [foreign]"
@@ -116,7 +116,7 @@ case_legacy() {
   start_cluster legacy
   crash_alpha legacy
   reboot_alpha legacy
-  check "legacy: the client is served by alpha again" -- cl_wait_holder 15 alpha
+  check "legacy: the client is served by alpha again" -- cl_wait_holder 30 alpha
   check "legacy: only alpha holds the VIP" -- rt_wait_addr_holders 5 "$CL_VIP" alpha alpha beta
   check "legacy: deprecation warning logged again at restart" -- \
     cl_new_log_has alpha "Deprecated 'legacy' auto_failback option selected."

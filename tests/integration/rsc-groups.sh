@@ -56,82 +56,90 @@ seq_is() {
 }
 
 # ---- order -----------------------------------------------------------------------------
-CL_AUTO_FAILBACK=on
-CL_HARESOURCES=("alpha $KEY service $(rt_res r1) $(rt_res r2) $(rt_res r3)")
-cl_conf
-rt_install_agent
-cl_start alpha
-cl_start beta
-check "order: the client is served by alpha" -- cl_wait_holder 15 alpha
-check "order: r3 runs on alpha" -- wait_for 5 rt_running alpha r3
-check "order: alpha started r1 r2 r3, left to right" -- seq_is alpha start "r1 r2 r3"
-check "order: each start after the previous one finished" -- in_sequence alpha start r1 r2 r3
-check "order: beta settled" -- cl_wait_log 10 beta "Initial resource acquisition complete"
+case_order() {
+  CL_AUTO_FAILBACK=on
+  CL_HARESOURCES=("alpha $KEY service $(rt_res r1) $(rt_res r2) $(rt_res r3)")
+  cl_conf
+  rt_install_agent
+  cl_start alpha
+  cl_start beta
+  check "order: the client is served by alpha" -- cl_wait_holder 30 alpha
+  check "order: r3 runs on alpha" -- wait_for 5 rt_running alpha r3
+  check "order: alpha started r1 r2 r3, left to right" -- seq_is alpha start "r1 r2 r3"
+  check "order: each start after the previous one finished" -- in_sequence alpha start r1 r2 r3
+  check "order: beta settled" -- cl_wait_log 10 beta "Initial resource acquisition complete"
 
-cl_mark beta
-rt_clear_trace alpha beta
-check "order: alpha stops gracefully" -- cl_stop alpha 30
-check "order: alpha stopped r3 r2 r1, right to left" -- seq_is alpha stop "r3 r2 r1"
-check "order: each stop after the previous one finished" -- in_sequence alpha stop r3 r2 r1
-check "order: beta got the shutdown notice" -- cl_wait_new_log 5 beta "Received shutdown notice from 'alpha'."
-check "order: the client is served by beta" -- cl_wait_holder 10 beta
-check "order: r3 runs on beta" -- wait_for 5 rt_running beta r3
-check "order: beta started r1 r2 r3, left to right" -- seq_is beta start "r1 r2 r3"
-check "order: each start on beta after the previous one finished" -- in_sequence beta start r1 r2 r3
+  cl_mark beta
+  rt_clear_trace alpha beta
+  cl_stop alpha 30 # not inside check: its subshell could not wait for the daemon
+  ok $? "order: alpha stops gracefully (exit 0)"
+  check "order: alpha stopped r3 r2 r1, right to left" -- seq_is alpha stop "r3 r2 r1"
+  check "order: each stop after the previous one finished" -- in_sequence alpha stop r3 r2 r1
+  check "order: beta got the shutdown notice" -- cl_wait_new_log 5 beta "Received shutdown notice from 'alpha'."
+  check "order: the client is served by beta" -- cl_wait_holder 10 beta
+  check "order: r3 runs on beta" -- wait_for 5 rt_running beta r3
+  check "order: beta started r1 r2 r3, left to right" -- seq_is beta start "r1 r2 r3"
+  check "order: each start on beta after the previous one finished" -- in_sequence beta start r1 r2 r3
 
-cl_mark beta
-rt_clear_trace alpha beta
-cl_start alpha
-check "order: the group fails back to alpha" -- cl_wait_holder 15 alpha
-check "order: r3 runs on alpha again" -- wait_for 5 rt_running alpha r3
-check "order: beta stopped r3 r2 r1 for the failback" -- seq_is beta stop "r3 r2 r1"
-check "order: each stop on beta after the previous one finished" -- in_sequence beta stop r3 r2 r1
-check "order: alpha started r1 r2 r3 again" -- seq_is alpha start "r1 r2 r3"
-check "order: beta finished stopping before alpha started" -- \
-  awk -v a="$(rt_stamp alpha start r1)" -v b="$(rt_stamp beta done-stop r1)" 'BEGIN { exit !(a > b) }'
-check "order: only alpha holds the VIP" -- rt_wait_addr_holders 5 "$CL_VIP" alpha alpha beta
-finish order
+  cl_mark beta
+  rt_clear_trace alpha beta
+  cl_start alpha
+  check "order: the group fails back to alpha" -- cl_wait_holder 30 alpha
+  check "order: r3 runs on alpha again" -- wait_for 5 rt_running alpha r3
+  check "order: beta stopped r3 r2 r1 for the failback" -- seq_is beta stop "r3 r2 r1"
+  check "order: each stop on beta after the previous one finished" -- in_sequence beta stop r3 r2 r1
+  check "order: alpha started r1 r2 r3 again" -- seq_is alpha start "r1 r2 r3"
+  check "order: beta finished stopping before alpha started" -- \
+    awk -v a="$(rt_stamp alpha start r1)" -v b="$(rt_stamp beta done-stop r1)" 'BEGIN { exit !(a > b) }'
+  check "order: only alpha holds the VIP" -- rt_wait_addr_holders 5 "$CL_VIP" alpha alpha beta
+  finish order
+}
 
 # ---- two groups homed on different nodes ----------------------------------------
-rt_reset
-CL_AUTO_FAILBACK=on
-CL_HARESOURCES=("alpha $KEY service $(rt_res a)" "beta $KEY2 service::$PORT2::$VIP2 $(rt_res b)")
-cl_conf
-rt_install_agent
-cl_start alpha
-cl_start beta
-check "two: the client is served by alpha at VIP1" -- cl_wait_holder 15 alpha
-check "two: the client is served by beta at VIP2" -- rt_wait_holder_at 15 beta "$PORT2" "$VIP2"
-check "two: each node runs only its own group" -- \
-  sh -c "[ -f '$RT_DIR/state/alpha.a' ] && [ -f '$RT_DIR/state/beta.b' ] && [ ! -f '$RT_DIR/state/alpha.b' ] && [ ! -f '$RT_DIR/state/beta.a' ]"
-check "two: only alpha holds VIP1" -- rt_wait_addr_holders 5 "$CL_VIP" alpha alpha beta
-check "two: only beta holds VIP2" -- rt_wait_addr_holders 5 "$VIP2" beta alpha beta
-check "two: cl_status rscstatus is local on both" -- wait_for 10 both_local
+case_two() {
+  CL_AUTO_FAILBACK=on
+  CL_HARESOURCES=("alpha $KEY service $(rt_res a)" "beta $KEY2 service::$PORT2::$VIP2 $(rt_res b)")
+  cl_conf
+  rt_install_agent
+  cl_start alpha
+  cl_start beta
+  check "two: the client is served by alpha at VIP1" -- cl_wait_holder 30 alpha
+  check "two: the client is served by beta at VIP2" -- rt_wait_holder_at 30 beta "$PORT2" "$VIP2"
+  check "two: each node runs only its own group" -- \
+    sh -c "[ -f '$RT_DIR/state/alpha.a' ] && [ -f '$RT_DIR/state/beta.b' ] && [ ! -f '$RT_DIR/state/alpha.b' ] && [ ! -f '$RT_DIR/state/beta.a' ]"
+  check "two: only alpha holds VIP1" -- rt_wait_addr_holders 5 "$CL_VIP" alpha alpha beta
+  check "two: only beta holds VIP2" -- rt_wait_addr_holders 5 "$VIP2" beta alpha beta
+  check "two: cl_status rscstatus is local on both" -- wait_for 10 both_local
 
-cl_mark beta
-cl_crash alpha
-check "two: the client is served by beta at VIP1" -- cl_wait_holder 10 beta
-check "two: beta still serves VIP2" -- rt_wait_holder_at 2 beta "$PORT2" "$VIP2"
-check "two: beta runs a and b" -- wait_for 5 sh -c "[ -f '$RT_DIR/state/beta.a' ] && [ -f '$RT_DIR/state/beta.b' ]"
-check "two: beta's own group was left alone (started once, never stopped)" -- \
-  sh -c "[ \$(grep -c ' start b\$' '$RT_DIR/trace.beta') = 1 ] && ! grep -q ' stop b\$' '$RT_DIR/trace.beta'"
-check "two: beta took over only alpha's group" -- cl_wait_new_log 5 beta "Taking over resource group $KEY"
-check "two: beta did not take over its own group" -- rt_new_log_lacks beta "Taking over resource group $KEY2"
-check "two: beta's rscstatus is all" -- wait_for 5 rscstatus_is beta all
+  cl_mark beta
+  cl_crash alpha
+  check "two: the client is served by beta at VIP1" -- cl_wait_holder 10 beta
+  check "two: beta still serves VIP2" -- rt_wait_holder_at 2 beta "$PORT2" "$VIP2"
+  check "two: beta runs a and b" -- wait_for 5 sh -c "[ -f '$RT_DIR/state/beta.a' ] && [ -f '$RT_DIR/state/beta.b' ]"
+  check "two: beta's own group was left alone (started once, never stopped)" -- \
+    sh -c "[ \$(grep -c ' start b\$' '$RT_DIR/trace.beta') = 1 ] && ! grep -q ' stop b\$' '$RT_DIR/trace.beta'"
+  check "two: beta took over only alpha's group" -- cl_wait_new_log 5 beta "Taking over resource group $KEY"
+  check "two: beta did not take over its own group" -- rt_new_log_lacks beta "Taking over resource group $KEY2"
+  check "two: beta's rscstatus is all" -- wait_for 5 rscstatus_is beta all
 
 # Both stops take 2 s: released one after the other they would not overlap.
-rt_mode beta a stop sleep:2
-rt_mode beta b stop sleep:2
-t0=$(date +%s%N)
-check "two: beta stops gracefully" -- cl_stop beta 30
-diag "two: beta's graceful stop with two 2 s stops took $(rt_elapsed_ms "$t0") ms"
-sa=$(rt_stamp beta stop a); sb=$(rt_stamp beta stop b)
-da=$(rt_stamp beta done-stop a); db=$(rt_stamp beta done-stop b)
-check "two: both groups were stopped" -- sh -c "[ -n '$da' ] && [ -n '$db' ]"
-check "two: the two stops ran in parallel (overlap)" -- \
-  awk -v sa="$sa" -v sb="$sb" -v da="$da" -v db="$db" 'BEGIN { exit !(sa < db && sb < da) }'
-diag "two: stop a $sa..$da, stop b $sb..$db"
-check "two: beta holds neither VIP after stopping" -- rt_wait_addr_holders 5 "$CL_VIP" "" beta
-check "two: nor VIP2" -- rt_wait_addr_holders 5 "$VIP2" "" beta
-finish two
+  rt_mode beta a stop sleep:2
+  rt_mode beta b stop sleep:2
+  t0=$(date +%s%N)
+  cl_stop beta 30
+  ok $? "two: beta stops gracefully (exit 0)"
+  diag "two: beta's graceful stop with two 2 s stops took $(rt_elapsed_ms "$t0") ms"
+  sa=$(rt_stamp beta stop a); sb=$(rt_stamp beta stop b)
+  da=$(rt_stamp beta done-stop a); db=$(rt_stamp beta done-stop b)
+  check "two: both groups were stopped" -- sh -c "[ -n '$da' ] && [ -n '$db' ]"
+  check "two: the two stops ran in parallel (overlap)" -- \
+    awk -v sa="$sa" -v sb="$sb" -v da="$da" -v db="$db" 'BEGIN { exit !(sa < db && sb < da) }'
+  diag "two: stop a $sa..$da, stop b $sb..$db"
+  check "two: beta holds neither VIP after stopping" -- rt_wait_addr_holders 5 "$CL_VIP" "" beta
+  check "two: nor VIP2" -- rt_wait_addr_holders 5 "$VIP2" "" beta
+  finish two
+}
+
+rt_case order case_order
+rt_case two case_two
 done_testing

@@ -25,14 +25,13 @@ rt_init
 KEY=$CL_VIP/24/eth0
 DEB_LOG=$DL_TMP/beta/log
 
-# Heartbeat's bcast plugin sends to the interface's broadcast address.
-ip -n "$(lab_ns beta)" addr del "$CL_ADDR_beta/24" dev eth0
-ip -n "$(lab_ns beta)" addr add "$CL_ADDR_beta/24" brd + dev eth0
-
 # conf MODE: our alpha as cluster-lib writes it; beta's tree for Debian's
 # heartbeat with the same ha.cf lines, haresources and test service.
 conf() {
   local lines
+  # Heartbeat's bcast plugin sends to the interface's broadcast address.
+  ip -n "$(lab_ns beta)" addr del "$CL_ADDR_beta/24" dev eth0
+  ip -n "$(lab_ns beta)" addr add "$CL_ADDR_beta/24" brd + dev eth0
   CL_AUTO_FAILBACK=$1
   CL_HARESOURCES=("alpha $KEY service")
   cl_conf
@@ -70,7 +69,7 @@ start_both() {
   conf "$1"
   cl_start alpha
   deb_up
-  check "$1: the client is served by alpha (ours)" -- cl_wait_holder 20 alpha
+  check "$1: the client is served by alpha (ours)" -- cl_wait_holder 30 alpha
   check "$1: only alpha holds the VIP" -- rt_wait_addr_holders 5 "$CL_VIP" alpha alpha beta
   check "$1: Heartbeat sees alpha active" -- deb_wait_log 10 "Status update for node alpha: status active"
   check "$1: Heartbeat completed its initial acquisition" -- \
@@ -102,37 +101,41 @@ reboot_ours() {
 }
 
 # ---- auto_failback off: ours -> Heartbeat by crash, Heartbeat -> ours by stop ------
-start_both off
-crash_ours off
-reboot_ours off
-check "off: we acquire nothing (Heartbeat holds our group)" -- \
-  cl_wait_new_log 15 alpha "Local Resource acquisition completed. (none)"
-sleep 2
-check "off: the client is still served by beta" -- _cl_holder_is beta "$CL_PORT"
-check "off: only beta holds the VIP" -- rt_wait_addr_holders 1 "$CL_VIP" beta alpha beta
-cl_mark alpha
-t0=$(date +%s%N)
-kill -TERM "$DEB_PID_beta"
-check "off: Heartbeat stops gracefully" -- wait_for 30 _cl_gone "$DEB_PID_beta"
-check "off: Heartbeat gave its resources up" -- deb_log_has "All HA resources relinquished."
-check "off: we got the shutdown notice" -- cl_wait_new_log 10 alpha "Received shutdown notice from 'beta'."
-check "off: we acquire from beta" -- cl_wait_new_log 5 alpha "Resources being acquired from beta."
-check "off: the client is served by alpha again" -- cl_wait_holder 15 alpha
-diag "off: Heartbeat's SIGTERM to us serving: $(rt_elapsed_ms "$t0") ms (its shell scripts included)"
-check "off: only alpha holds the VIP" -- rt_wait_addr_holders 5 "$CL_VIP" alpha alpha beta
-finish off
+case_off() {
+  start_both off
+  crash_ours off
+  reboot_ours off
+  check "off: we acquire nothing (Heartbeat holds our group)" -- \
+    cl_wait_new_log 15 alpha "Local Resource acquisition completed. (none)"
+  sleep 2
+  check "off: the client is still served by beta" -- _cl_holder_is beta "$CL_PORT"
+  check "off: only beta holds the VIP" -- rt_wait_addr_holders 1 "$CL_VIP" beta alpha beta
+  cl_mark alpha
+  t0=$(date +%s%N)
+  kill -TERM "$DEB_PID_beta"
+  check "off: Heartbeat stops gracefully" -- wait_for 30 _cl_gone "$DEB_PID_beta"
+  check "off: Heartbeat gave its resources up" -- deb_log_has "All HA resources relinquished."
+  check "off: we got the shutdown notice" -- cl_wait_new_log 10 alpha "Received shutdown notice from 'beta'."
+  check "off: we acquire from beta" -- cl_wait_new_log 5 alpha "Resources being acquired from beta."
+  check "off: the client is served by alpha again" -- cl_wait_holder 15 alpha
+  diag "off: Heartbeat's SIGTERM to us serving: $(rt_elapsed_ms "$t0") ms (its shell scripts included)"
+  check "off: only alpha holds the VIP" -- rt_wait_addr_holders 5 "$CL_VIP" alpha alpha beta
+  finish off
+}
 
 # ---- auto_failback on: Heartbeat gives the group back ----------------------------
-rt_reset
-ip -n "$(lab_ns beta)" addr del "$CL_ADDR_beta/24" dev eth0 2>/dev/null
-ip -n "$(lab_ns beta)" addr add "$CL_ADDR_beta/24" brd + dev eth0
-start_both on
-crash_ours on
-reboot_ours on
-check "on: Heartbeat gives the group back: the client is served by alpha" -- cl_wait_holder 25 alpha
-check "on: only alpha holds the VIP" -- rt_wait_addr_holders 5 "$CL_VIP" alpha alpha beta
-check "on: Heartbeat asked to go standby for our group" -- \
-  cl_wait_new_log 5 alpha "beta wants to go standby [foreign]"
-check "on: we completed the acquisition" -- cl_wait_new_log 10 alpha "Standby resource acquisition done [foreign]."
-finish on
+case_on() {
+  start_both on
+  crash_ours on
+  reboot_ours on
+  check "on: Heartbeat gives the group back: the client is served by alpha" -- cl_wait_holder 25 alpha
+  check "on: only alpha holds the VIP" -- rt_wait_addr_holders 5 "$CL_VIP" alpha alpha beta
+  check "on: Heartbeat asked to go standby for our group" -- \
+    cl_wait_new_log 5 alpha "beta wants to go standby [foreign]"
+  check "on: we completed the acquisition" -- cl_wait_new_log 10 alpha "Standby resource acquisition done [foreign]."
+  finish on
+}
+
+rt_case off case_off
+rt_case on case_on
 done_testing

@@ -70,7 +70,7 @@ case_on() {
   CL_AUTO_FAILBACK=on cl_conf
   cl_start alpha
   cl_start beta
-  check "on: the client is served by alpha" -- cl_wait_holder 15 alpha
+  check "on: the client is served by alpha" -- cl_wait_holder 30 alpha
   check "on: beta settled" -- cl_wait_log 10 beta "Initial resource acquisition complete"
   split on alpha beta
   heal on alpha beta

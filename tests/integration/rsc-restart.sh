@@ -20,12 +20,14 @@ rt_init
 KEY=$CL_VIP/24/eth0
 WATCH=$DL_TMP/watch
 
-# boot MODE LABEL: both nodes, alpha serves; beta settled.
+# boot MODE LABEL: alpha first (it takes its group once initdead declares
+# beta dead), then beta joins a stable node (no 10 s RQSTDELAY of a
+# simultaneous start); alpha serves, beta settled.
 boot() {
   CL_AUTO_FAILBACK=$1 cl_conf
   cl_start alpha
-  cl_start beta
   check "$2: the client is served by alpha" -- cl_wait_holder 15 alpha
+  cl_start beta
   check "$2: beta settled" -- cl_wait_log 10 beta "Initial resource acquisition complete"
 }
 

@@ -200,9 +200,11 @@ rt_elapsed_ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 rt_new_log_lacks() { ! cl_new_log_has "$1" "$2"; }
 
 # rt_case NAME FUNCTION: run one case of a script on a fresh cluster, unless
-# RSC_CASES (space separated names, for debugging) leaves it out.
+# RSC_CASES (space separated names, for debugging) leaves it out; RSC_DUMP=1
+# shows the end of the logs after every case.
 rt_case() {
   case " ${RSC_CASES:-$1} " in *" $1 "*) ;; *) return 0 ;; esac
   rt_reset
   "$2"
+  [ -z "${RSC_DUMP:-}" ] || cl_dump
 }
