@@ -114,8 +114,8 @@ hb_resmgr_fence (const char *command, const char *group, const char *why)
 {
   const char *argv[] = { "/bin/sh", "-c", command, NULL };
 
-  hb_log (HB_LOG_CRIT, "Resource group %s cannot be stopped%s%s: self-fencing with '%s'",
-          group != NULL ? group : "?", why != NULL ? ": " : "", why != NULL ? why : "", command);
+  hb_log (HB_LOG_CRIT, "Self-fencing (%s): running '%s'",
+          why != NULL ? why : group != NULL ? group : "resource stop failure", command);
   spawn_logged (argv, "fence command");
 }
 

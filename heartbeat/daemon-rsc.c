@@ -22,6 +22,8 @@ struct _HbResMgr
   char *fence_command;
   guint shutdown_timeout_ms;
   guint ping_reachable, ping_total;
+  gint64 lost_at_us;        /* when the peer was declared dead / sent shutdone; 0 = no */
+  const char *lost_how;     /* which of the two, for the takeover timing line */
   GSource *timer;           /* at hb_takeover_next_deadline */
   GSource *shutdown_timer;
 };
@@ -94,6 +96,28 @@ find_group (HbResMgr *rsc, const char *key)
   return NULL;
 }
 
+/* ---- takeover timing ------------------------------------------------------------------ */
+
+/* What users compare to deadtime: how long after the peer was lost (declared
+ * dead, or its shutdown notice) each group was running here. Forgotten once
+ * the engine is stable again. */
+static void
+log_takeover_time (HbResMgr *rsc, const char *key)
+{
+  if (rsc->lost_at_us != 0)
+    {
+      hb_log (HB_LOG_INFO, "Resource group %s running %" G_GINT64_FORMAT " ms after %s's %s.", key,
+              (g_get_monotonic_time () - rsc->lost_at_us) / 1000, rsc->peer, rsc->lost_how);
+    }
+}
+
+static void
+peer_lost (HbResMgr *rsc, const char *how)
+{
+  rsc->lost_at_us = g_get_monotonic_time ();
+  rsc->lost_how = how;
+}
+
 /* ---- messages: HbMsg <-> HbTakeoverMsg ---------------------------------------------------- */
 
 static const char *const resource_types[] = {
@@ -160,6 +184,10 @@ hb_resmgr_receive (HbResMgr *rsc, const HbMsg *msg, const char *src)
       return; /* our own broadcast, looped back: the engine applied it already */
     }
   tmsg = msg_from_wire (msg, src);
+  if (strcmp (tmsg->type, "shutdone") == 0)
+    {
+      peer_lost (rsc, "shutdown notice");
+    }
   if (!hb_takeover_receive (rsc->engine, g_get_monotonic_time (), tmsg, acts, &error))
     {
       hb_log (HB_LOG_WARNING, "Ignored %s message from %s: %s", tmsg->type, src, error->message);
@@ -235,11 +263,19 @@ on_group_done (const char *key, HbGroupOpKind kind, HbGroupResult result,
       return;
     }
   hb_log (HB_LOG_DEBUG, "Resource group %s: %s", key, hb_group_result_to_string (result));
+  if (kind == HB_GROUP_OP_START && result == HB_GROUP_RESULT_OK)
+    {
+      log_takeover_time (rsc, key);
+    }
   if (!report_result (rsc, key, kind, result, failed_resource, acts, &error))
     {
       hb_log (HB_LOG_ERR, "Resource group %s: %s", key, error->message);
     }
   rsc_execute (rsc, acts);
+  if (hb_takeover_is_stable (rsc->engine))
+    {
+      rsc->lost_at_us = 0;
+    }
 }
 
 /* ---- actions ------------------------------------------------------------------------------ */
@@ -458,7 +494,10 @@ hb_resmgr_member_event (HbResMgr *rsc, const HbMemberEvent *ev)
       break;
     case HB_MEMBER_EVENT_NODE_DEAD:
       if (is_peer (rsc, ev))
-        hb_takeover_peer_dead (rsc->engine, now, acts);
+        {
+          peer_lost (rsc, "death");
+          hb_takeover_peer_dead (rsc->engine, now, acts);
+        }
       break;
     case HB_MEMBER_EVENT_NODE_RESTART:
       if (is_peer (rsc, ev))
@@ -535,6 +574,43 @@ hb_resmgr_takeover (HbResMgr *rsc, const char *what, char **message_out, GError 
   g_autofree char *fallback = g_strdup_printf ("Takeover request [%s] sent.", what);
 
   return run_command (rsc, hb_takeover_takeover, what, fallback, message_out, error);
+}
+
+/* ---- reload ------------------------------------------------------------------------------ */
+
+static char *
+groups_signature (GPtrArray *groups)
+{
+  g_autoptr (GString) sig = g_string_new (NULL);
+
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const HbResourceGroup *g = g_ptr_array_index (groups, i);
+      g_string_append_printf (sig, "%s:", g->home_node);
+      for (guint j = 0; j < g->resources->len; j++)
+        {
+          g_string_append_printf (sig, " %s", ((const HbResource *) g_ptr_array_index (g->resources, j))->spec);
+        }
+      g_string_append_c (sig, '\n');
+    }
+  return g_string_free (g_steal_pointer (&sig), FALSE);
+}
+
+/* The engine and the runner keep the groups they started with: moving groups
+ * under a running cluster is a restart (as in Heartbeat, whose
+ * ResourceManager reads haresources once per operation but whose daemon
+ * keeps its group list). Say so instead of half-applying it. */
+void
+hb_resmgr_reload (HbResMgr *rsc, const HbConfig *config)
+{
+  g_autofree char *old_sig = groups_signature (rsc->groups);
+  g_autofree char *new_sig = groups_signature (config->groups);
+
+  if (strcmp (old_sig, new_sig) != 0)
+    {
+      hb_log (HB_LOG_WARNING, "haresources changed: the new resource groups take effect when "
+              "heartbeat restarts");
+    }
 }
 
 /* ---- life cycle ----------------------------------------------------------------------------- */

@@ -33,6 +33,8 @@ gboolean hb_resmgr_is_resource_message (const char *type);
 /* A message of such a type from `src` (lower-cased; never the local node). */
 void hb_resmgr_receive (HbResMgr *rsc, const HbMsg *msg, const char *src);
 void hb_resmgr_member_event (HbResMgr *rsc, const HbMemberEvent *event);
+/* SIGHUP: warns when haresources changed (applied at the next start). */
+void hb_resmgr_reload (HbResMgr *rsc, const HbConfig *config);
 /* SIGTERM: release everything (§3.7); hb_daemon_shutdown_complete follows. */
 void hb_resmgr_shutdown (HbResMgr *rsc);
 

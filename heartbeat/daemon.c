@@ -411,6 +411,7 @@ hb_daemon_reload (HbDaemon *daemon, HbConfig *config)
 
   daemon->config = config;
   hb_logger_configure (daemon->options.logger, config, daemon->logfile, daemon->hostname);
+  hb_resmgr_reload (daemon->rsc, config);
   if (!same_media && !open_media (daemon, &error))
     {
       hb_log (HB_LOG_ERR, "Reload: %s", error->message);

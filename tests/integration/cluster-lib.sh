@@ -115,7 +115,12 @@ port=$CL_PORT; addr=$CL_VIP
 [ \$# -ge 2 ] && { port=\$1; shift; }
 [ \$# -ge 2 ] && { addr=\$1; shift; }
 pidf=\$svc/service-\$port.pid
-alive() { [ -s "\$pidf" ] && kill -0 "\$(cat "\$pidf")" 2>/dev/null; }
+# Alive = exists and is no zombie (orphans may wait for a reaper that never comes).
+alive() {
+  [ -s "\$pidf" ] || return 1
+  p=\$(cat "\$pidf")
+  [ -r /proc/\$p/status ] && ! grep -q '^State:[[:space:]]*Z' /proc/\$p/status
+}
 echo "\$1 \$port" >> "\$svc/actions"
 case \$1 in
 start)
@@ -245,6 +250,16 @@ _cl_holder_is() { [ "$(cl_vip_holder "$2")" = "$1" ]; }
 
 # cl_has_vip NODE [ADDR]: true when NODE has ADDR (default the VIP) configured.
 cl_has_vip() { lab_exec "$1" ip -o -f inet addr show | grep -qF " inet ${2:-$CL_VIP}/"; }
+
+# cl_lacks_vip NODE [ADDR]: true when NODE does not have ADDR (default the VIP).
+cl_lacks_vip() { ! cl_has_vip "$@"; }
+
+# cl_is GOT WANT DESCRIPTION...: one TAP line, ok when GOT equals WANT.
+cl_is() {
+  local got=$1 want=$2; shift 2
+  [ "$got" = "$want" ]
+  ok $? "$* (got '$got')"
+}
 
 # cl_tool NODE PROG ARGS...: run cl_status / hb_standby / hb_takeover inside
 # NODE against its daemon (e.g. cl_tool alpha cl_status rscstatus).
