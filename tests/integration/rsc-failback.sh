@@ -55,10 +55,12 @@ crash_alpha() {
     cl_wait_new_log 5 beta "mach_down takeover complete"
 }
 
-# reboot_alpha: alpha comes back clean and its daemon starts again.
+# reboot_alpha: alpha comes back clean and its daemon starts again; from
+# then on, who holds the VIP is sampled into $DL_TMP/watch (rt_watch_stop).
 reboot_alpha() {
   rt_wipe alpha
   cl_revive alpha
+  rt_watch_start "$DL_TMP/watch" alpha beta
   : > "$(cl_log alpha)"
   cl_mark alpha; cl_mark beta
   cl_start alpha
@@ -83,6 +85,9 @@ case_on() {
   reboot_alpha on
   check "on: the client is served by alpha again" -- cl_wait_holder 30 alpha
   check "on: only alpha holds the VIP" -- rt_wait_addr_holders 5 "$CL_VIP" alpha alpha beta
+  rt_watch_stop
+  ok "$([ "$(rt_watch_max "$DL_TMP/watch")" -le 1 ]; echo $?)" \
+    "on: during the failback the VIP was never on both nodes (ip addr every 50 ms)"
   check "on: beta asks to give back its foreign groups" -- \
     cl_wait_new_log 5 beta "beta wants to go standby [foreign]"
   check "on: alpha sees the standby request" -- cl_wait_new_log 5 alpha "beta wants to go standby [foreign]"
@@ -102,6 +107,9 @@ case_off() {
   crash_alpha off
   reboot_alpha off
   check "off: alpha acquires nothing" -- cl_wait_new_log 10 alpha "Local Resource acquisition completed. (none)"
+  rt_watch_stop
+  ok "$([ "$(rt_watch_max "$DL_TMP/watch")" -le 1 ]; echo $?)" \
+    "off: while alpha came back the VIP was never on both nodes (ip addr every 50 ms)"
   sleep 2 # would a failback happen, it would have by now (failback retry 1 s)
   check "off: the client is still served by beta" -- _cl_holder_is beta "$CL_PORT"
   check "off: only beta holds the VIP" -- rt_wait_addr_holders 1 "$CL_VIP" beta alpha beta
@@ -118,6 +126,9 @@ case_legacy() {
   reboot_alpha legacy
   check "legacy: the client is served by alpha again" -- cl_wait_holder 30 alpha
   check "legacy: only alpha holds the VIP" -- rt_wait_addr_holders 5 "$CL_VIP" alpha alpha beta
+  rt_watch_stop
+  ok "$([ "$(rt_watch_max "$DL_TMP/watch")" -le 1 ]; echo $?)" \
+    "legacy: during the failback the VIP was never on both nodes (ip addr every 50 ms)"
   check "legacy: deprecation warning logged again at restart" -- \
     cl_new_log_has alpha "Deprecated 'legacy' auto_failback option selected."
   check "legacy: beta released the group for alpha's ip-request" -- \
