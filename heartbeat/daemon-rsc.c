@@ -100,7 +100,7 @@ find_group (HbResMgr *rsc, const char *key)
 
 /* What users compare to deadtime: how long after the peer was lost (declared
  * dead, or its shutdown notice) each group was running here. Forgotten once
- * the engine is stable again. */
+ * the engine is stable and the runner idle again. */
 static void
 log_takeover_time (HbResMgr *rsc, const char *key)
 {
@@ -272,10 +272,6 @@ on_group_done (const char *key, HbGroupOpKind kind, HbGroupResult result,
       hb_log (HB_LOG_ERR, "Resource group %s: %s", key, error->message);
     }
   rsc_execute (rsc, acts);
-  if (hb_takeover_is_stable (rsc->engine))
-    {
-      rsc->lost_at_us = 0;
-    }
 }
 
 /* ---- actions ------------------------------------------------------------------------------ */
@@ -374,6 +370,11 @@ rsc_execute (HbResMgr *rsc, GPtrArray *actions)
   if (rsc->timer != NULL)
     {
       rearm_timer (rsc);
+    }
+  if (rsc->runner != NULL && hb_runner_busy_groups (rsc->runner) == 0
+      && hb_takeover_is_stable (rsc->engine))
+    {
+      rsc->lost_at_us = 0; /* the takeover is over */
     }
 }
 
@@ -688,6 +689,12 @@ hb_resmgr_new (HbDaemon *daemon, const HbRscOptions *options, GError **error)
   g_source_attach (rsc->timer, NULL);
   hb_takeover_start (rsc->engine, g_get_monotonic_time (), acts);
   rsc_execute (rsc, acts);
+  if (hb_membership_comm_is_up (daemon->membership))
+    {
+      /* A node alone in ha.cf is up before we were created. */
+      hb_takeover_comm_up (rsc->engine, g_get_monotonic_time (), peer_state (rsc), acts);
+      rsc_execute (rsc, acts);
+    }
   return g_steal_pointer (&rsc);
 }
 

@@ -320,15 +320,16 @@ hb_daemon_new (const HbDaemonOptions *options, HbConfig *config, GError **error)
     }
   start_pinger (daemon);
   start_keepalive (daemon);
-  daemon->rsc = hb_resmgr_new (daemon, options->rsc, error);
-  if (daemon->rsc == NULL)
-    {
-      return NULL;
-    }
   daemon->worst_gap_source = attach (g_timeout_source_new_seconds (WORST_GAP_LOG_PERIOD_S),
                                      on_worst_gap_timer, daemon);
   daemon->api = hb_api_server_new (NULL, daemon->rundir, hb_daemon_api_handler (), daemon, error);
   if (daemon->api == NULL)
+    {
+      return NULL;
+    }
+  /* After the API server, which creates RUNDIR with its mode (0750). */
+  daemon->rsc = hb_resmgr_new (daemon, options->rsc, error);
+  if (daemon->rsc == NULL)
     {
       return NULL;
     }

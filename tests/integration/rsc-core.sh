@@ -1,12 +1,15 @@
 #!/bin/bash
 # Resource management end to end, as a client of the VIP sees it: two
 # daemons (alpha, beta) and one group `alpha 192.0.2.100/24/eth0 fail service`
-# (IPaddr + a TCP service answering the node's name), auto_failback off.
+# (IPaddr, the test agent `fail`, a TCP service answering the node's name),
+# auto_failback off.
 # hb_standby and hb_takeover move the group, a graceful stop hands it over
 # at once (shutdown notice), kill -9 of the holder hands it over after
 # deadtime, a restarted node finds the group it left running and stops it,
-# cl_status rscstatus tells who holds what. Each step checks the client's
-# view and the log lines users know.
+# a holder that loses its ping node (nftables drop) hands the group to a peer
+# that still reaches it, a resource that cannot be stopped runs the fence
+# command, cl_status rscstatus tells who holds what. Each step checks the
+# client's view and the log lines users know.
 . "$abs_top_srcdir/tests/lib/tap.sh"
 . "$abs_top_srcdir/tests/lib/lab.sh"
 . "$abs_top_srcdir/tests/integration/daemon-lib.sh"
@@ -16,6 +19,8 @@ CL_AUTO_FAILBACK=off
 # `fail` succeeds until told otherwise (the last step makes its stop fail).
 CL_HARESOURCES=("alpha $CL_VIP/24/eth0 fail service")
 CL_DAEMON_ARGS=(--shutdown-timeout 5)
+# The client is both nodes' ping node (ipfail-like rule, last steps).
+CL_HACF_EXTRA=("ping $CL_ADDR_client" "deadping 1")
 cl_conf
 
 # ---- start: alpha first (it takes its group), then beta joins ----
@@ -107,6 +112,20 @@ out=$(HA_DIR=$DL_TMP/legacy HA_RUNDIR=$DL_TMP/legacy HB_STANDBY=$CL_BIN/hb_stand
 rc=$?
 cl_is "$rc/$out" "1/auto_failback is set to legacy.  Cannot enter standby." \
   "init script standby without auto_failback refuses"
+
+# ---- the holder loses its ping node, its peer does not: the group moves ----
+cl_mark alpha
+lab_exec alpha nft add table inet rsccore
+lab_exec alpha nft add chain inet rsccore in '{ type filter hook input priority 0; }'
+lab_exec alpha nft add rule inet rsccore in ip saddr "$CL_ADDR_client" icmp type echo-reply drop
+check "alpha cannot ping the client: beta serves" -- cl_wait_holder 10 beta
+check "alpha logs why it gives its groups away" -- \
+  cl_new_log_has alpha "No ping node reachable (0/1), beta reaches 1/1: giving all resources to beta."
+lab_exec alpha nft delete table inet rsccore
+check "alpha's ping node answers again" -- \
+  cl_wait_new_log 10 alpha "Status update for node $CL_ADDR_client: status ping"
+cl_tool alpha hb_takeover >/dev/null
+check "hb_takeover brings the group back to alpha" -- cl_wait_holder 10 alpha
 
 cl_stop beta 60
 ok $? "beta stops cleanly"
