@@ -57,8 +57,14 @@ handed_to_beta() {
     cl_wait_log 5 alpha "Releasing resource group: alpha $KEY service $(rt_res app)"
   check "$label: beta is asked to take alpha's group" -- \
     cl_wait_log 5 beta "alpha wants to go standby [local]"
+  # Heartbeat (§3.3): one CRIT line, then the group is stopped right to left
+  # once; the runner already stops it after the failed start.
+  check "$label: the failure is logged once" -- \
+    rt_lines_are 1 "$(cl_log alpha)" "Giving up resources due to failure of"
+  check "$label: app was stopped once after its failure" -- \
+    rt_lines_are 1 "$RT_DIR/trace.alpha" "^[0-9.]+ stop app"
   check "$label: the failure did not loop back to alpha" -- \
-    sh -c "[ \$(grep -c '^[0-9.]* start app' '$RT_DIR/trace.alpha') = 1 ]"
+    rt_lines_are 1 "$RT_DIR/trace.alpha" "^[0-9.]+ start app"
 }
 
 # ---- a start that fails ---------------------------------------------------------------
@@ -115,8 +121,8 @@ case_stop_fails() {
   wait "$standby_pid" 2>/dev/null
   sleep 3 # deadtime, failback retry and standby steps would have acted by now
   check "stop fails: app still runs on alpha (it could not be stopped)" -- rt_running alpha app
-  check "stop fails: beta never started app" -- sh -c "! grep -q ' start app' '$RT_DIR/trace.beta' 2>/dev/null"
-  check "stop fails: beta does not hold the VIP" -- sh -c "! ip netns exec '$(lab_ns beta)' ip -o -4 addr show | grep -qF ' inet $CL_VIP/'"
+  check "stop fails: beta never started app" -- rt_lines_are 0 "$RT_DIR/trace.beta" "^[0-9.]+ start app"
+  check "stop fails: only alpha holds the VIP" -- rt_wait_addr_holders 1 "$CL_VIP" alpha alpha beta
   check "stop fails: beta did not acquire anything" -- rt_new_log_lacks beta "standby: acquire ["
   check "stop fails: beta did not run the group" -- rt_new_log_lacks beta "Acquiring resource group"
   holder=$(cl_vip_holder)

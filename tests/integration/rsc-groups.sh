@@ -116,8 +116,8 @@ case_two() {
   check "two: the client is served by beta at VIP1" -- cl_wait_holder 10 beta
   check "two: beta still serves VIP2" -- rt_wait_holder_at 2 beta "$PORT2" "$VIP2"
   check "two: beta runs a and b" -- wait_for 5 sh -c "[ -f '$RT_DIR/state/beta.a' ] && [ -f '$RT_DIR/state/beta.b' ]"
-  check "two: beta's own group was left alone (started once, never stopped)" -- \
-    sh -c "[ \$(grep -c ' start b\$' '$RT_DIR/trace.beta') = 1 ] && ! grep -q ' stop b\$' '$RT_DIR/trace.beta'"
+  check "two: beta's own group was started once" -- rt_lines_are 1 "$RT_DIR/trace.beta" "^[0-9.]+ start b$"
+  check "two: and never stopped" -- rt_lines_are 0 "$RT_DIR/trace.beta" "^[0-9.]+ stop b$"
   check "two: beta took over only alpha's group" -- cl_wait_new_log 5 beta "Taking over resource group $KEY"
   check "two: beta did not take over its own group" -- rt_new_log_lacks beta "Taking over resource group $KEY2"
   check "two: beta's rscstatus is all" -- wait_for 5 rscstatus_is beta all

@@ -61,7 +61,7 @@ case_quick() {
   check "quick: beta never took it over" -- rt_new_log_lacks beta "Resources being acquired from alpha."
   check "quick: the client is served by alpha" -- cl_wait_holder 3 alpha
   check "quick: the service was started once" -- \
-    sh -c "[ \$(grep -c '^start' '$(cl_dir alpha)/svc/actions') = 1 ]"
+    rt_lines_are 1 "$(cl_dir alpha)/svc/actions" "^start "
   finish quick
 }
 

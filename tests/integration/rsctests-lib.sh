@@ -208,3 +208,10 @@ rt_case() {
   "$2"
   [ -z "${RSC_DUMP:-}" ] || cl_dump
 }
+
+# rt_lines_are WANT FILE ERE: exactly WANT lines of FILE match ERE (says how
+# many did otherwise).
+rt_lines_are() {
+  local got; got=$(grep -cE -- "$3" "$2" 2>/dev/null); got=${got:-0}
+  [ "$got" = "$1" ] || { echo "$got lines of $2 match '$3', expected $1"; grep -E -- "$3" "$2" 2>/dev/null; return 1; }
+}
