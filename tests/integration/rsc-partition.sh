@@ -21,6 +21,14 @@ rt_init
 KEY=$CL_VIP/24/eth0
 PROBE=$DL_TMP/probe
 
+# client_mac_is NODE: the client's neighbour entry for the VIP is NODE's eth0.
+client_mac_is() {
+  local want got
+  want=$(lab_exec "$1" cat /sys/class/net/eth0/address)
+  got=$(lab_exec client ip neigh show "$CL_VIP" | sed -n 's/.*lladdr \([0-9a-f:]*\).*/\1/p')
+  [ -n "$want" ] && [ "$got" = "$want" ]
+}
+
 # split MODE HOLDER OTHER: cut the heartbeat path while HOLDER serves; OTHER
 # takes the group too.
 split() {
@@ -47,6 +55,8 @@ heal() {
     rt_wait_addr_holders 10 "$CL_VIP" "$keeper" alpha beta
   diag "$mode: heal to a single holder (ip addr): $(rt_elapsed_ms "$t_heal") ms"
   check "$mode: the client is served by $keeper" -- cl_wait_holder 5 "$keeper"
+  check "$mode: the client's ARP entry for the VIP is $keeper's MAC (re-announced)" -- \
+    wait_for 3 client_mac_is "$keeper"
   sleep 1.5 # let the probe see the settled state
   rt_probe_stop
   gap=$(rt_probe_gap "$PROBE" "$t_heal" "$keeper")
@@ -89,6 +99,19 @@ case_off() {
   heal off beta alpha
 }
 
+# ---- legacy: the home node asks for its group again (ip-request) -------------------
+case_legacy() {
+  CL_AUTO_FAILBACK=legacy cl_conf
+  cl_start alpha
+  cl_start beta
+  check "legacy: the client is served by alpha" -- cl_wait_holder 30 alpha
+  check "legacy: beta's comm is up" -- cl_wait_log 10 beta "Comm_now_up(): updating status to active"
+  sleep 4 # past the startup deadtime bonus (HEARTBEAT-REFERENCE §1.7)
+  split legacy alpha beta
+  heal legacy alpha beta
+}
+
 rt_case on case_on
 rt_case off case_off
+rt_case legacy case_legacy
 done_testing
