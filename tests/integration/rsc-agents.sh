@@ -40,6 +40,13 @@ pids_gone() {
   for p in $(cat "$1"); do _cl_gone "$p" || return 1; done
 }
 
+# stopped_after_start NODE NAME: NODE ran `stop` on NAME after its `start`.
+stopped_after_start() {
+  local st sp
+  st=$(rt_stamp "$1" start "$2" 1); sp=$(rt_stamp "$1" stop "$2" 1)
+  [ -n "$st" ] && [ -n "$sp" ] && awk -v a="$st" -v b="$sp" 'BEGIN { exit !(b > a) }'
+}
+
 # handed_to_beta LABEL T0: the group left alpha and runs on beta.
 handed_to_beta() {
   local label=$1 t0=$2
@@ -53,8 +60,9 @@ handed_to_beta() {
   check "$label: only beta holds the VIP" -- rt_wait_addr_holders 5 "$CL_VIP" beta alpha beta
   check "$label: app runs on beta" -- wait_for 5 rt_running beta app
   check "$label: app does not run on alpha" -- sh -c "! [ -f '$RT_DIR/state/alpha.app' ]"
-  check "$label: alpha stopped the group after the failure" -- \
-    cl_wait_log 5 alpha "Releasing resource group: alpha $KEY service $(rt_res app)"
+  check "$label: alpha stopped app after its failed start" -- stopped_after_start alpha app
+  check "$label: alpha stopped the service too (the whole group)" -- \
+    wait_for 5 sh -c "grep -E '^(start|stop) ' '$(cl_dir alpha)/svc/actions' | tail -1 | grep -q '^stop'"
   check "$label: beta is asked to take alpha's group" -- \
     cl_wait_log 5 beta "alpha wants to go standby [local]"
   # Heartbeat (§3.3): one CRIT line, then the group is stopped right to left
@@ -103,8 +111,8 @@ case_start_hangs() {
 case_stop_fails() {
   conf
   cl_start alpha
+  check "stop fails: the client is served by alpha" -- cl_wait_holder 15 alpha
   cl_start beta
-  check "stop fails: the client is served by alpha" -- cl_wait_holder 30 alpha
   check "stop fails: app runs on alpha" -- wait_for 5 rt_running alpha app
   check "stop fails: beta settled" -- cl_wait_log 10 beta "Initial resource acquisition complete"
   rt_mode alpha app stop fail
@@ -130,7 +138,34 @@ case_stop_fails() {
   finish "stop fails"
 }
 
+# ---- a stop that fails during shutdown ------------------------------------------
+# SIGTERM: the release fails, so no shutdown notice may go out (beta would take
+# the group at once); the node fences itself and keeps heartbeating meanwhile.
+case_stop_fails_shutdown() {
+  conf
+  cl_start alpha
+  check "stop fails/shutdown: the client is served by alpha" -- cl_wait_holder 15 alpha
+  cl_start beta
+  check "stop fails/shutdown: beta settled" -- cl_wait_log 10 beta "Initial resource acquisition complete"
+  rt_mode alpha app stop fail
+  cl_mark alpha; cl_mark beta
+  rt_clear_trace beta
+  kill -TERM "$(cl_pid alpha)"
+  check "stop fails/shutdown: CRIT Resource STOP failure" -- \
+    cl_wait_new_log 20 alpha "CRIT: Resource STOP failure. Reboot required!"
+  check "stop fails/shutdown: the fence command ran" -- wait_for 10 cl_fenced alpha
+  sleep 3 # a shutdown notice or deadtime would have moved the group by now
+  check "stop fails/shutdown: no shutdown notice reached beta" -- \
+    rt_new_log_lacks beta "Received shutdown notice from 'alpha'."
+  check "stop fails/shutdown: alpha's daemon still runs (heartbeats: beta does not declare it dead)" -- \
+    rt_new_log_lacks beta "node alpha: is dead"
+  check "stop fails/shutdown: beta never started app" -- rt_lines_are 0 "$RT_DIR/trace.beta" "^[0-9.]+ start app"
+  check "stop fails/shutdown: only alpha holds the VIP" -- rt_wait_addr_holders 1 "$CL_VIP" alpha alpha beta
+  finish "stop fails/shutdown"
+}
+
 rt_case start-fails case_start_fails
 rt_case start-hangs case_start_hangs
 rt_case stop-fails case_stop_fails
+rt_case stop-fails-shutdown case_stop_fails_shutdown
 done_testing
