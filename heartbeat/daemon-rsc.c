@@ -18,6 +18,9 @@ struct _HbResMgr
   HbRunner *runner;
   GPtrArray *groups;        /* of HbResourceGroup*, copied at start (a reload keeps them) */
   GHashTable *cleanup;      /* keys whose startup probe found SOME: stopping before reporting */
+  GHashTable *rolled_back;  /* key -> GINT (stop ok + 1): the runner stopped it after a failed start */
+  GHashTable *answers;      /* key -> GINT (ok + 1): stop results to report from the idle source */
+  GSource *answer_source;
   char *peer;               /* the engine's peer: first normal node that is not us */
   char *fence_command;
   guint shutdown_timeout_ms;
@@ -267,6 +270,13 @@ on_group_done (const char *key, HbGroupOpKind kind, HbGroupResult result,
     {
       log_takeover_time (rsc, key);
     }
+  else if (kind == HB_GROUP_OP_START)
+    {
+      /* The runner already stopped the group right to left (lib/groupop.h);
+       * the engine will ask for that stop: it gets this outcome. */
+      g_hash_table_insert (rsc->rolled_back, g_strdup (key),
+                           GINT_TO_POINTER ((result == HB_GROUP_RESULT_START_FAILED) + 1));
+    }
   if (!report_result (rsc, key, kind, result, failed_resource, acts, &error))
     {
       hb_log (HB_LOG_ERR, "Resource group %s: %s", key, error->message);
@@ -275,6 +285,54 @@ on_group_done (const char *key, HbGroupOpKind kind, HbGroupResult result,
 }
 
 /* ---- actions ------------------------------------------------------------------------------ */
+
+static gboolean
+on_answers (gpointer user_data)
+{
+  HbResMgr *rsc = user_data;
+  g_autoptr (GHashTable) answers = g_steal_pointer (&rsc->answers);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  rsc->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_clear_pointer (&rsc->answer_source, g_source_unref);
+  g_hash_table_iter_init (&iter, answers);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autoptr (GPtrArray) acts = hb_takeover_actions_new ();
+      g_autoptr (GError) error = NULL;
+
+      if (!hb_takeover_group_stopped (rsc->engine, g_get_monotonic_time (), key,
+                                      GPOINTER_TO_INT (value) - 1, acts, &error))
+        {
+          hb_log (HB_LOG_ERR, "Resource group %s: %s", (const char *) key, error->message);
+        }
+      rsc_execute (rsc, acts);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* A stop the runner just did while rolling back a failed start is not run
+ * twice (the retries of an unstoppable resource would double); its outcome
+ * is reported from the main loop, as a runner result would be. */
+static gboolean
+answer_known_stop (HbResMgr *rsc, const char *key)
+{
+  gpointer stolen_key, value;
+
+  if (!g_hash_table_steal_extended (rsc->rolled_back, key, &stolen_key, &value))
+    {
+      return FALSE;
+    }
+  g_hash_table_insert (rsc->answers, stolen_key, value);
+  if (rsc->answer_source == NULL)
+    {
+      rsc->answer_source = g_idle_source_new ();
+      g_source_set_callback (rsc->answer_source, on_answers, rsc, NULL);
+      g_source_attach (rsc->answer_source, NULL);
+    }
+  return TRUE;
+}
 
 static void
 act_group (HbResMgr *rsc, const HbTakeoverAction *a)
@@ -285,6 +343,11 @@ act_group (HbResMgr *rsc, const HbTakeoverAction *a)
     [HB_TAKEOVER_PROBE_GROUP] = HB_GROUP_OP_PROBE,
   };
 
+  if (a->type == HB_TAKEOVER_STOP_GROUP && answer_known_stop (rsc, a->group))
+    {
+      return;
+    }
+  g_hash_table_remove (rsc->rolled_back, a->group);
   submit (rsc, a->group, kinds[a->type]);
 }
 
@@ -678,6 +741,8 @@ hb_resmgr_new (HbDaemon *daemon, const HbRscOptions *options, GError **error)
       g_ptr_array_add (rsc->groups, group_copy (g_ptr_array_index (daemon->config->groups, i)));
     }
   rsc->cleanup = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  rsc->rolled_back = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  rsc->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   rsc->peer = find_peer (daemon->config);
   rsc->fence_command = g_strdup (o->fence_command != NULL ? o->fence_command : HB_RSC_DEFAULT_FENCE);
   rsc->shutdown_timeout_ms = o->shutdown_timeout_ms > 0 ? o->shutdown_timeout_ms
@@ -707,10 +772,13 @@ hb_resmgr_free (HbResMgr *rsc)
     }
   clear_source (&rsc->timer);
   clear_source (&rsc->shutdown_timer);
+  clear_source (&rsc->answer_source);
   g_clear_pointer (&rsc->runner, hb_runner_free);
   g_clear_pointer (&rsc->engine, hb_takeover_free);
   g_clear_pointer (&rsc->groups, g_ptr_array_unref);
   g_clear_pointer (&rsc->cleanup, g_hash_table_unref);
+  g_clear_pointer (&rsc->rolled_back, g_hash_table_unref);
+  g_clear_pointer (&rsc->answers, g_hash_table_unref);
   g_free (rsc->peer);
   g_free (rsc->fence_command);
   g_free (rsc);

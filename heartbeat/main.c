@@ -24,7 +24,9 @@
 #include "systole.h"
 
 #define PROC_TITLE "heartbeat: master control process"
-#define STOP_TIMEOUT_S 120
+/* -k waits as long as the daemon may take to release its resources
+ * (--shutdown-timeout, passed to -k too), plus a margin. */
+#define STOP_MARGIN_S 30
 
 typedef struct
 {
@@ -53,7 +55,7 @@ typedef struct
 } Options;
 
 /* main.c-level wiring: option parsing needs somewhere to count -d. */
-static Options opts = { .stop_retries = -1 };
+static Options opts = { .stop_retries = G_MININT }; /* G_MININT: not given */
 
 static gboolean
 count_debug (const char *name, const char *value, gpointer data, GError **error)
@@ -144,7 +146,12 @@ rsc_options (HbRscOptions *rsc)
   rsc->init_dir = opts.initdir;
   rsc->ocf_root = opts.ocfdir;
   rsc->fence_command = opts.fence_command;
-  rsc->stop_retries = opts.stop_retries;
+  rsc->stop_retries = opts.stop_retries == G_MININT ? -1 : opts.stop_retries;
+  if (opts.stop_retries != G_MININT && opts.stop_retries < 0)
+    {
+      fprintf (stderr, "heartbeat: bad --stop-retries value %d (0 or more)\n", opts.stop_retries);
+      return FALSE;
+    }
   return parse_duration ("agent-timeout", opts.agent_timeout, &rsc->agent_timeout_ms)
          && parse_duration ("stop-retry-delay", opts.stop_retry_delay, &rsc->stop_retry_delay_ms)
          && parse_duration ("shutdown-timeout", opts.shutdown_timeout, &rsc->shutdown_timeout_ms);
@@ -431,7 +438,14 @@ main (int argc, char **argv)
     }
   if (opts.kill)
     {
-      return hb_control_stop (opts.pidfile, STOP_TIMEOUT_S, stdout, stderr);
+      guint limit_ms = 0;
+
+      if (!parse_duration ("shutdown-timeout", opts.shutdown_timeout, &limit_ms))
+        {
+          return HB_EXIT_USAGE;
+        }
+      limit_ms = limit_ms > 0 ? limit_ms : HB_RSC_DEFAULT_SHUTDOWN_MS;
+      return hb_control_stop (opts.pidfile, limit_ms / 1000 + STOP_MARGIN_S, stdout, stderr);
     }
   return start (opts.reload);
 }

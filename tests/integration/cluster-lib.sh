@@ -54,9 +54,14 @@ cl_setup() {
   dl_setup
   [ -x "$CL_AGENTS/IPaddr" ] || bail "$CL_AGENTS/IPaddr not built"
   lab_switch
-  local n
+  local n addr
   for n in alpha beta client; do
-    eval "lab_node $n \$CL_ADDR_$n/24"
+    eval "addr=\$CL_ADDR_$n/24"
+    lab_node "$n" "$addr"
+    # With a broadcast address: Heartbeat 3.0.6's bcast plugin sends to the
+    # interface's configured one (a mixed cluster needs it; ours does not).
+    lab_exec "$n" ip addr del "$addr" dev eth0
+    lab_exec "$n" ip addr add "$addr" brd + dev eth0
   done
 }
 
@@ -70,11 +75,9 @@ cl_dir() { echo "$DL_TMP/$1"; }
 # Call it again after changing a knob; it rewrites the files.
 cl_conf() {
   local n dir
+  _cl_hacf
   for n in "${CL_NODES[@]}"; do
-    dir=$(dl_conf "$n" "auth 1" "1 sha1 systole-test" -- \
-      "keepalive $CL_KEEPALIVE" "deadtime $CL_DEADTIME" "warntime $CL_WARNTIME" \
-      "initdead $CL_INITDEAD" "udpport 10694" "bcast eth0" \
-      "auto_failback $CL_AUTO_FAILBACK" "node alpha" "node beta" "${CL_HACF_EXTRA[@]}")
+    dir=$(dl_conf "$n" "auth 1" "1 sha1 systole-test" -- "${CL_HACF[@]}")
     printf '%s\n' "${CL_HARESOURCES[@]}" > "$dir/etc/haresources"
     mkdir -p "$dir/etc/resource.d" "$dir/init.d" "$dir/svc"
     local a
@@ -84,6 +87,39 @@ cl_conf() {
     _cl_write_service "$dir/etc/resource.d/service" "$dir/svc"
     _cl_write_fail "$dir/etc/resource.d/fail" "$dir/svc"
   done
+}
+
+# The ha.cf lines both nodes share (from the knobs above).
+_cl_hacf() {
+  CL_HACF=("keepalive $CL_KEEPALIVE" "deadtime $CL_DEADTIME" "warntime $CL_WARNTIME"
+           "initdead $CL_INITDEAD" "udpport 10694" "bcast eth0"
+           "auto_failback $CL_AUTO_FAILBACK" "node alpha" "node beta" "${CL_HACF_EXTRA[@]}")
+}
+
+# cl_deb_start NODE: run Debian's Heartbeat 3.0.6 as NODE instead of ours (a
+# mixed cluster; source interop-lib.sh and call deb_require first). Same
+# ha.cf knobs, authkeys and haresources as cl_conf, the test agents in its
+# /etc/ha.d/resource.d (Debian's own IPaddr needs ifconfig: use IPaddr2 in
+# CL_HARESOURCES for mixed clusters). cl_kill, cl_stop, cl_log, cl_actions,
+# cl_make_fail work on it; cl_deb_tool runs its tools.
+cl_deb_start() {
+  local n=$1 dir; dir=$(cl_dir "$1")
+  _cl_hacf
+  deb_conf "$n" "auth 1" "1 sha1 systole-test" -- "${CL_HACF[@]}" "use_logd no" "crm off" "realtime off"
+  printf '%s\n' "${CL_HARESOURCES[@]}" > "$dir/etc-ha.d/haresources"
+  mkdir -p "$dir/svc"
+  _cl_write_service "$dir/etc-ha.d/resource.d/service" "$dir/svc"
+  _cl_write_fail "$dir/etc-ha.d/resource.d/fail" "$dir/svc"
+  deb_start "$n" "$n"
+  eval "DL_PID_$n=\$DEB_PID_$n"
+}
+
+# cl_deb_tool NODE PROG ARGS...: hb_standby / hb_takeover / cl_status of the
+# Debian node, inside its namespaces.
+cl_deb_tool() {
+  local n=$1 prog=$2; shift 2
+  [ "$prog" = cl_status ] || prog=/usr/share/heartbeat/$prog
+  deb_exec "$n" "$prog" "$@"
 }
 
 # cl_agent NODE|all NAME: install the script read from stdin as agent NAME

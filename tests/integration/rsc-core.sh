@@ -2,14 +2,14 @@
 # Resource management end to end, as a client of the VIP sees it: two
 # daemons (alpha, beta) and one group `alpha 192.0.2.100/24/eth0 fail service`
 # (IPaddr, the test agent `fail`, a TCP service answering the node's name),
-# auto_failback off.
-# hb_standby and hb_takeover move the group, a graceful stop hands it over
-# at once (shutdown notice), kill -9 of the holder hands it over after
-# deadtime, a restarted node finds the group it left running and stops it,
-# a holder that loses its ping node (nftables drop) hands the group to a peer
-# that still reaches it, a resource that cannot be stopped runs the fence
-# command, cl_status rscstatus tells who holds what. Each step checks the
-# client's view and the log lines users know.
+# auto_failback off. hb_standby and hb_takeover move the group; a start that
+# fails on the peer gives the group back; a graceful stop hands it over at
+# once (shutdown notice); kill -9 of the holder hands it over after deadtime;
+# a restarted node finds the group it left running and stops it; a holder
+# that loses its ping node (nftables drop) hands the group to a peer that
+# still reaches it; a resource that cannot be stopped runs the fence command;
+# cl_status rscstatus tells who holds what. Each step checks the client's
+# view and the log lines users know.
 . "$abs_top_srcdir/tests/lib/tap.sh"
 . "$abs_top_srcdir/tests/lib/lab.sh"
 . "$abs_top_srcdir/tests/integration/daemon-lib.sh"
@@ -55,6 +55,17 @@ check "alpha logs 'Standby resource acquisition done'" -- \
   cl_wait_new_log 5 alpha "Standby resource acquisition done"
 check "beta no longer has the VIP" -- wait_for 5 cl_lacks_vip beta
 cl_is "$(cl_rscstatus alpha)" local "cl_status rscstatus on alpha after takeover: local"
+
+# ---- a start that fails on the peer: the group comes back (§3.3) ----
+cl_mark alpha; cl_mark beta
+cl_make_fail beta start
+cl_tool alpha hb_standby >/dev/null
+check "beta's start fails: it gives up the group" -- \
+  cl_wait_new_log 10 beta "CRIT: Giving up resources due to failure of fail"
+check "alpha takes its group back" -- cl_wait_new_log 15 alpha "Standby resource acquisition done [foreign]."
+check "the client is served by alpha again" -- cl_wait_holder 10 alpha
+check "beta released the VIP" -- cl_lacks_vip beta
+cl_make_fail beta start off
 
 # ---- graceful stop of the holder: the peer takes over on the notice ----
 cl_mark beta
