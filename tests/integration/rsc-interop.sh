@@ -59,7 +59,14 @@ deb_is_heartbeat() { [ "$(readlink "/proc/$DEB_PID_beta/exe" 2>/dev/null)" = "$D
 deb_log_has() { grep -qF -- "$1" "$DEB_LOG" 2>/dev/null; }
 deb_wait_log() { wait_for "$1" deb_log_has "$2"; }
 
+# deb_no_errors: Heartbeat 3.0.6 logged no ERROR or CRIT line (it would
+# for a message of ours it rejects, or its audits: "Both machines own ...").
+deb_no_errors() {
+  ! grep -E '(ERROR|CRIT):' "$DEB_LOG" | grep -v 'harc' | grep . 
+}
+
 finish() {
+  check "$1: Heartbeat 3.0.6 logged no ERROR/CRIT" -- deb_no_errors
   check "$1: no sanitizer report from alpha" -- cl_no_sanitizer_report alpha
   [ "$TAP_FAILED" -eq 0 ] || { cl_dump; diag "---- beta (Heartbeat 3.0.6)"; diag "$(grep -v 'harc\|debug' "$DEB_LOG" | tail -40)"; }
 }
