@@ -9,7 +9,8 @@
 #           without starting it again, the VIP is never on beta;
 #   late    restarted after beta took over (two holders meanwhile, as after
 #           any kill -9): auto_failback off: beta keeps it, alpha stops its copy;
-#   late/on auto_failback on: beta keeps it first, then it fails back home.
+#   late/on auto_failback on: beta keeps it first, then it fails back home;
+#   late/legacy  the home node keeps it, beta stops its copy.
 . "$abs_top_srcdir/tests/lib/tap.sh"
 . "$abs_top_srcdir/tests/lib/lab.sh"
 . "$abs_top_srcdir/tests/integration/daemon-lib.sh"
@@ -107,7 +108,35 @@ case_late_on() {
   finish late/on
 }
 
+# ---- late, auto_failback legacy: the home node keeps it ---------------------------
+case_late_legacy() {
+  CL_AUTO_FAILBACK=legacy cl_conf
+  cl_start alpha
+  check "late/legacy: the client is served by alpha" -- cl_wait_holder 15 alpha
+  cl_start beta
+  check "late/legacy: beta's comm is up" -- cl_wait_log 10 beta "Comm_now_up(): updating status to active"
+  sleep 1
+  cl_mark beta
+  cl_kill alpha
+  check "late/legacy: beta takes over the group" -- cl_wait_new_log 10 beta "mach_down takeover complete"
+  check "late/legacy: meanwhile both hold the VIP (kill -9 left alpha's)" -- \
+    rt_wait_addr_holders 5 "$CL_VIP" "alpha beta" alpha beta
+  restart_alpha
+  check "late/legacy: alpha finds its group running" -- \
+    cl_wait_log 10 alpha "Resource group $KEY is already running at startup."
+  check "late/legacy: a single holder after settling: alpha (legacy: the home node)" -- \
+    rt_wait_addr_holders 10 "$CL_VIP" alpha alpha beta
+  check "late/legacy: beta stopped its copy" -- cl_wait_new_log 5 beta "Releasing resource group: alpha $KEY service"
+  check "late/legacy: the duplicate is logged as a split brain" -- \
+    cl_wait_new_log 5 alpha "Split brain: resource group $KEY is running on both alpha and beta: alpha keeps it, beta stops it."
+  check "late/legacy: the client is served by alpha" -- cl_wait_holder 5 alpha
+  sleep 2
+  check "late/legacy: still only alpha two seconds later" -- rt_wait_addr_holders 1 "$CL_VIP" alpha alpha beta
+  finish late/legacy
+}
+
 rt_case quick case_quick
 rt_case late-off case_late_off
 rt_case late-on case_late_on
+rt_case late-legacy case_late_legacy
 done_testing
