@@ -61,6 +61,7 @@ reboot_alpha() {
   rt_wipe alpha
   cl_revive alpha
   rt_watch_start "$DL_TMP/watch" alpha beta
+  rt_probe_start client "$CL_VIP" "$CL_PORT" "$DL_TMP/probe"
   : > "$(cl_log alpha)"
   cl_mark alpha; cl_mark beta
   cl_start alpha
@@ -86,6 +87,8 @@ case_on() {
   check "on: the client is served by alpha again" -- cl_wait_holder 30 alpha
   check "on: only alpha holds the VIP" -- rt_wait_addr_holders 5 "$CL_VIP" alpha alpha beta
   rt_watch_stop
+  rt_probe_stop
+  diag "on: longest client outage during the failback: $(rt_probe_outage "$DL_TMP/probe") ms (probes every ~20 ms)"
   ok "$([ "$(rt_watch_max "$DL_TMP/watch")" -le 1 ]; echo $?)" \
     "on: during the failback the VIP was never on both nodes (ip addr every 50 ms)"
   check "on: beta asks to give back its foreign groups" -- \
@@ -108,6 +111,9 @@ case_off() {
   reboot_alpha off
   check "off: alpha acquires nothing" -- cl_wait_new_log 10 alpha "Local Resource acquisition completed. (none)"
   rt_watch_stop
+  rt_probe_stop
+  ok "$([ "$(rt_probe_outage "$DL_TMP/probe")" -lt 1000 ]; echo $?)" \
+    "off: the client kept being answered while alpha came back (no outage of a second)"
   ok "$([ "$(rt_watch_max "$DL_TMP/watch")" -le 1 ]; echo $?)" \
     "off: while alpha came back the VIP was never on both nodes (ip addr every 50 ms)"
   sleep 2 # would a failback happen, it would have by now (failback retry 1 s)
@@ -127,6 +133,8 @@ case_legacy() {
   check "legacy: the client is served by alpha again" -- cl_wait_holder 30 alpha
   check "legacy: only alpha holds the VIP" -- rt_wait_addr_holders 5 "$CL_VIP" alpha alpha beta
   rt_watch_stop
+  rt_probe_stop
+  diag "legacy: longest client outage during the failback: $(rt_probe_outage "$DL_TMP/probe") ms (probes every ~20 ms)"
   ok "$([ "$(rt_watch_max "$DL_TMP/watch")" -le 1 ]; echo $?)" \
     "legacy: during the failback the VIP was never on both nodes (ip addr every 50 ms)"
   check "legacy: deprecation warning logged again at restart" -- \

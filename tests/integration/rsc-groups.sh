@@ -71,6 +71,8 @@ case_order() {
 
   cl_mark beta
   rt_clear_trace alpha beta
+  rt_probe_start client "$CL_VIP" "$CL_PORT" "$DL_TMP/probe"
+  sleep 0.3
   cl_stop alpha 30 # not inside check: its subshell could not wait for the daemon
   ok $? "order: alpha stops gracefully (exit 0)"
   check "order: alpha stopped r3 r2 r1, right to left" -- seq_is alpha stop "r3 r2 r1"
@@ -80,6 +82,9 @@ case_order() {
   check "order: r3 runs on beta" -- wait_for 5 rt_running beta r3
   check "order: beta started r1 r2 r3, left to right" -- seq_is beta start "r1 r2 r3"
   check "order: each start on beta after the previous one finished" -- in_sequence beta start r1 r2 r3
+  rt_probe_stop
+  diag "order: longest client outage over the graceful takeover: $(rt_probe_outage "$DL_TMP/probe") ms" \
+    "(five agents stopped on alpha, five started on beta; probes every ~20 ms)"
 
   cl_mark beta
   rt_clear_trace alpha beta

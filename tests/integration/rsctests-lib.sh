@@ -215,3 +215,10 @@ rt_lines_are() {
   local got; got=$(grep -cE -- "$3" "$2" 2>/dev/null); got=${got:-0}
   [ "$got" = "$1" ] || { echo "$got lines of $2 match '$3', expected $1"; grep -E -- "$3" "$2" 2>/dev/null; return 1; }
 }
+
+# rt_probe_outage FILE: the longest stretch (ms) in which no probe was
+# answered, measured between the last answer before it and the first after.
+rt_probe_outage() {
+  awk '$2 != "-" { if (last != "" && $1 - last > worst) worst = $1 - last; last = $1 }
+       END { printf "%d\n", worst / 1000000 }' "$1"
+}
