@@ -1,40 +1,18 @@
 /* systole: resource management in the daemon (see daemon-rsc.h): feeds the
- * takeover engine and executes its actions. Facts: HEARTBEAT-REFERENCE
- * §3.3-§3.8; the message map is in lib/takeover.h. */
+ * takeover engine (membership events, peer messages, commands, timers) and
+ * executes its actions; the runner side is in daemon-rsc-run.c.
+ * Facts: HEARTBEAT-REFERENCE §3.3-§3.8; the message map is in lib/takeover.h. */
 #include "daemon-rsc.h"
 
 #include <errno.h>
 #include <string.h>
 
 #include "daemon-private.h"
+#include "daemon-rsc-private.h"
 
-#define DEFAULT_STOP_RETRIES 10
-#define DEFAULT_STOP_RETRY_DELAY_MS 1000
-
-struct _HbResMgr
-{
-  HbDaemon *daemon;         /* owner */
-  HbTakeover *engine;
-  HbRunner *runner;
-  GPtrArray *groups;        /* of HbResourceGroup*, copied at start (a reload keeps them) */
-  GHashTable *cleanup;      /* keys whose startup probe found SOME: stopping before reporting */
-  GHashTable *rolled_back;  /* key -> GINT (stop ok + 1): the runner stopped it after a failed start */
-  GHashTable *answers;      /* key -> GINT (ok + 1): stop results to report from the idle source */
-  GSource *answer_source;
-  char *peer;               /* the engine's peer: first normal node that is not us */
-  char *fence_command;
-  guint shutdown_timeout_ms;
-  guint ping_reachable, ping_total;
-  gint64 lost_at_us;        /* when the peer was declared dead / sent shutdone; 0 = no */
-  const char *lost_how;     /* which of the two, for the takeover timing line */
-  GSource *timer;           /* at hb_takeover_next_deadline */
-  GSource *shutdown_timer;
-};
-
-static void rsc_execute (HbResMgr *rsc, GPtrArray *actions);
-
-static void
-clear_source (GSource **source)
+/* Destroys and drops a source (NULL-safe). */
+void
+hb_resmgr_clear_source (GSource **source)
 {
   if (*source != NULL)
     {
@@ -43,69 +21,13 @@ clear_source (GSource **source)
     }
 }
 
-/* ---- copies of the groups ------------------------------------------------------------ */
-
-static void
-resource_free (HbResource *res)
-{
-  g_free (res->spec);
-  g_free (res->agent);
-  g_strfreev (res->args);
-  g_free (res);
-}
-
-static void
-group_free (HbResourceGroup *group)
-{
-  g_free (group->home_node);
-  g_free (group->key);
-  g_ptr_array_unref (group->resources);
-  g_free (group);
-}
-
-static HbResourceGroup *
-group_copy (const HbResourceGroup *src)
-{
-  HbResourceGroup *group = g_new0 (HbResourceGroup, 1);
-
-  group->home_node = g_strdup (src->home_node);
-  group->key = g_strdup (src->key);
-  group->line = src->line;
-  group->resources = g_ptr_array_new_with_free_func ((GDestroyNotify) resource_free);
-  for (guint i = 0; i < src->resources->len; i++)
-    {
-      const HbResource *r = g_ptr_array_index (src->resources, i);
-      HbResource *copy = g_new0 (HbResource, 1);
-
-      copy->spec = g_strdup (r->spec);
-      copy->agent = g_strdup (r->agent);
-      copy->args = g_strdupv (r->args);
-      g_ptr_array_add (group->resources, copy);
-    }
-  return group;
-}
-
-static const HbResourceGroup *
-find_group (HbResMgr *rsc, const char *key)
-{
-  for (guint i = 0; i < rsc->groups->len; i++)
-    {
-      const HbResourceGroup *g = g_ptr_array_index (rsc->groups, i);
-      if (strcmp (g->key, key) == 0)
-        {
-          return g;
-        }
-    }
-  return NULL;
-}
-
 /* ---- takeover timing ------------------------------------------------------------------ */
 
 /* What users compare to deadtime: how long after the peer was lost (declared
  * dead, or its shutdown notice) each group was running here. Forgotten once
  * the engine is stable and the runner idle again. */
-static void
-log_takeover_time (HbResMgr *rsc, const char *key)
+void
+hb_resmgr_log_takeover_time (HbResMgr *rsc, const char *key)
 {
   if (rsc->lost_at_us != 0)
     {
@@ -195,161 +117,10 @@ hb_resmgr_receive (HbResMgr *rsc, const HbMsg *msg, const char *src)
     {
       hb_log (HB_LOG_WARNING, "Ignored %s message from %s: %s", tmsg->type, src, error->message);
     }
-  rsc_execute (rsc, acts);
-}
-
-/* ---- the runner ------------------------------------------------------------------------- */
-
-static void
-runner_log (int priority, const char *entity, const char *message, gpointer user_data)
-{
-  (void) entity, (void) user_data;
-  /* syslog priorities and HbLogPrio share their numbers. */
-  hb_log ((HbLogPrio) CLAMP (priority, HB_LOG_EMERG, HB_LOG_DEBUG), "%s", message);
-}
-
-static void on_group_done (const char *key, HbGroupOpKind kind, HbGroupResult result,
-                           const char *failed_resource, gpointer user_data);
-
-static void
-submit (HbResMgr *rsc, const char *key, HbGroupOpKind kind)
-{
-  const HbResourceGroup *group = find_group (rsc, key);
-
-  if (group == NULL)
-    {
-      hb_log (HB_LOG_ERR, "Resource group %s is not in haresources", key);
-      return;
-    }
-  hb_runner_submit (rsc->runner, group, kind, on_group_done, rsc);
-}
-
-static gboolean
-report_result (HbResMgr *rsc, const char *key, HbGroupOpKind kind, HbGroupResult result,
-               const char *failed_resource, GPtrArray *acts, GError **error)
-{
-  gint64 now = g_get_monotonic_time ();
-  gboolean ok = result == HB_GROUP_RESULT_OK;
-
-  if (kind == HB_GROUP_OP_START)
-    {
-      return hb_takeover_group_started (rsc->engine, now, key, ok, failed_resource, acts, error);
-    }
-  if (kind == HB_GROUP_OP_STOP && g_hash_table_remove (rsc->cleanup, key))
-    {
-      /* The partly running group found at startup is down: report it stopped
-       * (or running, when it could not be stopped: the engine then decides). */
-      return hb_takeover_group_probed (rsc->engine, now, key, !ok, acts, error);
-    }
-  if (kind == HB_GROUP_OP_STOP)
-    {
-      return hb_takeover_group_stopped (rsc->engine, now, key, ok, acts, error);
-    }
-  return hb_takeover_group_probed (rsc->engine, now, key, result == HB_GROUP_RESULT_ALL, acts, error);
-}
-
-static void
-on_group_done (const char *key, HbGroupOpKind kind, HbGroupResult result,
-               const char *failed_resource, gpointer user_data)
-{
-  HbResMgr *rsc = user_data;
-  g_autoptr (GPtrArray) acts = hb_takeover_actions_new ();
-  g_autoptr (GError) error = NULL;
-
-  if (kind == HB_GROUP_OP_PROBE && result == HB_GROUP_RESULT_SOME)
-    {
-      /* Restart reconciliation: a group half up is brought down in order
-       * first, so that whoever gets it starts it whole. */
-      hb_log (HB_LOG_WARNING, "Resource group %s is partly running at startup: stopping it first", key);
-      g_hash_table_add (rsc->cleanup, g_strdup (key));
-      submit (rsc, key, HB_GROUP_OP_STOP);
-      return;
-    }
-  hb_log (HB_LOG_DEBUG, "Resource group %s: %s", key, hb_group_result_to_string (result));
-  if (kind == HB_GROUP_OP_START && result == HB_GROUP_RESULT_OK)
-    {
-      log_takeover_time (rsc, key);
-    }
-  else if (kind == HB_GROUP_OP_START)
-    {
-      /* The runner already stopped the group right to left (lib/groupop.h);
-       * the engine will ask for that stop: it gets this outcome. */
-      g_hash_table_insert (rsc->rolled_back, g_strdup (key),
-                           GINT_TO_POINTER ((result == HB_GROUP_RESULT_START_FAILED) + 1));
-    }
-  if (!report_result (rsc, key, kind, result, failed_resource, acts, &error))
-    {
-      hb_log (HB_LOG_ERR, "Resource group %s: %s", key, error->message);
-    }
-  rsc_execute (rsc, acts);
+  hb_resmgr_execute (rsc, acts);
 }
 
 /* ---- actions ------------------------------------------------------------------------------ */
-
-static gboolean
-on_answers (gpointer user_data)
-{
-  HbResMgr *rsc = user_data;
-  g_autoptr (GHashTable) answers = g_steal_pointer (&rsc->answers);
-  GHashTableIter iter;
-  gpointer key, value;
-
-  rsc->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_clear_pointer (&rsc->answer_source, g_source_unref);
-  g_hash_table_iter_init (&iter, answers);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      g_autoptr (GPtrArray) acts = hb_takeover_actions_new ();
-      g_autoptr (GError) error = NULL;
-
-      if (!hb_takeover_group_stopped (rsc->engine, g_get_monotonic_time (), key,
-                                      GPOINTER_TO_INT (value) - 1, acts, &error))
-        {
-          hb_log (HB_LOG_ERR, "Resource group %s: %s", (const char *) key, error->message);
-        }
-      rsc_execute (rsc, acts);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-/* A stop the runner just did while rolling back a failed start is not run
- * twice (the retries of an unstoppable resource would double); its outcome
- * is reported from the main loop, as a runner result would be. */
-static gboolean
-answer_known_stop (HbResMgr *rsc, const char *key)
-{
-  gpointer stolen_key, value;
-
-  if (!g_hash_table_steal_extended (rsc->rolled_back, key, &stolen_key, &value))
-    {
-      return FALSE;
-    }
-  g_hash_table_insert (rsc->answers, stolen_key, value);
-  if (rsc->answer_source == NULL)
-    {
-      rsc->answer_source = g_idle_source_new ();
-      g_source_set_callback (rsc->answer_source, on_answers, rsc, NULL);
-      g_source_attach (rsc->answer_source, NULL);
-    }
-  return TRUE;
-}
-
-static void
-act_group (HbResMgr *rsc, const HbTakeoverAction *a)
-{
-  static const HbGroupOpKind kinds[] = {
-    [HB_TAKEOVER_START_GROUP] = HB_GROUP_OP_START,
-    [HB_TAKEOVER_STOP_GROUP] = HB_GROUP_OP_STOP,
-    [HB_TAKEOVER_PROBE_GROUP] = HB_GROUP_OP_PROBE,
-  };
-
-  if (a->type == HB_TAKEOVER_STOP_GROUP && answer_known_stop (rsc, a->group))
-    {
-      return;
-    }
-  g_hash_table_remove (rsc->rolled_back, a->group);
-  submit (rsc, a->group, kinds[a->type]);
-}
 
 static void
 act_send (HbResMgr *rsc, const HbTakeoverAction *a)
@@ -379,7 +150,7 @@ act_fence (HbResMgr *rsc, const HbTakeoverAction *a)
 static void
 act_arp (HbResMgr *rsc, const HbTakeoverAction *a)
 {
-  const HbResourceGroup *group = find_group (rsc, a->group);
+  const HbResourceGroup *group = hb_resmgr_find_group (rsc, a->group);
 
   if (group != NULL)
     {
@@ -391,16 +162,16 @@ static void
 act_shutdown_complete (HbResMgr *rsc, const HbTakeoverAction *a)
 {
   (void) a;
-  clear_source (&rsc->shutdown_timer);
+  hb_resmgr_clear_source (&rsc->shutdown_timer);
   hb_daemon_shutdown_complete (rsc->daemon);
 }
 
 typedef void (*ActFunc) (HbResMgr *rsc, const HbTakeoverAction *a);
 
 static const ActFunc act_table[] = {
-  [HB_TAKEOVER_START_GROUP] = act_group,
-  [HB_TAKEOVER_STOP_GROUP] = act_group,
-  [HB_TAKEOVER_PROBE_GROUP] = act_group,
+  [HB_TAKEOVER_START_GROUP] = hb_resmgr_act_group,
+  [HB_TAKEOVER_STOP_GROUP] = hb_resmgr_act_group,
+  [HB_TAKEOVER_PROBE_GROUP] = hb_resmgr_act_group,
   [HB_TAKEOVER_SEND_MESSAGE] = act_send,
   [HB_TAKEOVER_LOG] = act_log,
   [HB_TAKEOVER_SELF_FENCE] = act_fence,
@@ -417,8 +188,8 @@ rearm_timer (HbResMgr *rsc)
 }
 
 /* Runs the actions in order, then re-arms the engine's one timer. */
-static void
-rsc_execute (HbResMgr *rsc, GPtrArray *actions)
+void
+hb_resmgr_execute (HbResMgr *rsc, GPtrArray *actions)
 {
   for (guint i = 0; i < actions->len; i++)
     {
@@ -450,7 +221,7 @@ on_timer (gpointer user_data)
   g_autoptr (GPtrArray) acts = hb_takeover_actions_new ();
 
   hb_takeover_tick (rsc->engine, g_get_monotonic_time (), acts);
-  rsc_execute (rsc, acts);
+  hb_resmgr_execute (rsc, acts);
   return G_SOURCE_CONTINUE;
 }
 
@@ -487,7 +258,7 @@ hb_resmgr_shutdown (HbResMgr *rsc)
       g_source_attach (rsc->shutdown_timer, NULL);
     }
   hb_takeover_shutdown (rsc->engine, g_get_monotonic_time (), acts);
-  rsc_execute (rsc, acts);
+  hb_resmgr_execute (rsc, acts);
 }
 
 /* ---- membership events --------------------------------------------------------------------- */
@@ -579,7 +350,7 @@ hb_resmgr_member_event (HbResMgr *rsc, const HbMemberEvent *ev)
     default:
       break;
     }
-  rsc_execute (rsc, acts);
+  hb_resmgr_execute (rsc, acts);
 }
 
 /* ---- the API ----------------------------------------------------------------------------- */
@@ -620,7 +391,7 @@ run_command (HbResMgr *rsc, CommandFunc func, const char *what, const char *fall
     {
       *message_out = first_log_text (acts, fallback);
     }
-  rsc_execute (rsc, acts);
+  hb_resmgr_execute (rsc, acts);
   return ok;
 }
 
@@ -640,43 +411,6 @@ hb_resmgr_takeover (HbResMgr *rsc, const char *what, char **message_out, GError 
   return run_command (rsc, hb_takeover_takeover, what, fallback, message_out, error);
 }
 
-/* ---- reload ------------------------------------------------------------------------------ */
-
-static char *
-groups_signature (GPtrArray *groups)
-{
-  g_autoptr (GString) sig = g_string_new (NULL);
-
-  for (guint i = 0; i < groups->len; i++)
-    {
-      const HbResourceGroup *g = g_ptr_array_index (groups, i);
-      g_string_append_printf (sig, "%s:", g->home_node);
-      for (guint j = 0; j < g->resources->len; j++)
-        {
-          g_string_append_printf (sig, " %s", ((const HbResource *) g_ptr_array_index (g->resources, j))->spec);
-        }
-      g_string_append_c (sig, '\n');
-    }
-  return g_string_free (g_steal_pointer (&sig), FALSE);
-}
-
-/* The engine and the runner keep the groups they started with: moving groups
- * under a running cluster is a restart (as in Heartbeat, whose
- * ResourceManager reads haresources once per operation but whose daemon
- * keeps its group list). Say so instead of half-applying it. */
-void
-hb_resmgr_reload (HbResMgr *rsc, const HbConfig *config)
-{
-  g_autofree char *old_sig = groups_signature (rsc->groups);
-  g_autofree char *new_sig = groups_signature (config->groups);
-
-  if (strcmp (old_sig, new_sig) != 0)
-    {
-      hb_log (HB_LOG_WARNING, "haresources changed: the new resource groups take effect when "
-              "heartbeat restarts");
-    }
-}
-
 /* ---- life cycle ----------------------------------------------------------------------------- */
 
 static char *
@@ -691,29 +425,6 @@ find_peer (const HbConfig *config)
         }
     }
   return NULL;
-}
-
-static HbRunner *
-make_runner (HbResMgr *rsc, const HbRscOptions *o, const char *rsctmp)
-{
-  HbDaemon *daemon = rsc->daemon;
-  g_autofree char *resource_dir = g_build_filename (daemon->config->confdir, "resource.d", NULL);
-  const char *logfile = daemon->logfile != NULL ? daemon->logfile : daemon->config->logfile;
-  g_auto (GStrv) env = hb_resmgr_agent_env (daemon->config, logfile, rsctmp,
-                                         hb_logger_get_debug (daemon->options.logger));
-  HbRunnerOptions ro = {
-    .resource_dir = resource_dir,
-    .init_dir = o->init_dir != NULL ? o->init_dir : HB_INITDIR,
-    .ocf_root = o->ocf_root != NULL ? o->ocf_root : HB_OCFDIR,
-    .timeout_ms = o->agent_timeout_ms,
-    .stop_retries = o->stop_retries >= 0 ? (guint) o->stop_retries : DEFAULT_STOP_RETRIES,
-    .stop_retry_interval_ms = o->stop_retry_delay_ms > 0 ? o->stop_retry_delay_ms
-                                                          : DEFAULT_STOP_RETRY_DELAY_MS,
-    .env = (const char *const *) env,
-    .log = runner_log,
-  };
-
-  return hb_runner_new (&ro);
 }
 
 HbResMgr *
@@ -735,10 +446,10 @@ hb_resmgr_new (HbDaemon *daemon, const HbRscOptions *options, GError **error)
       return NULL;
     }
   rsc->daemon = daemon;
-  rsc->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) group_free);
+  rsc->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) hb_resmgr_group_free);
   for (guint i = 0; i < daemon->config->groups->len; i++)
     {
-      g_ptr_array_add (rsc->groups, group_copy (g_ptr_array_index (daemon->config->groups, i)));
+      g_ptr_array_add (rsc->groups, hb_resmgr_group_copy (g_ptr_array_index (daemon->config->groups, i)));
     }
   rsc->cleanup = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   rsc->rolled_back = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -747,18 +458,18 @@ hb_resmgr_new (HbDaemon *daemon, const HbRscOptions *options, GError **error)
   rsc->fence_command = g_strdup (o->fence_command != NULL ? o->fence_command : HB_RSC_DEFAULT_FENCE);
   rsc->shutdown_timeout_ms = o->shutdown_timeout_ms > 0 ? o->shutdown_timeout_ms
                                                         : HB_RSC_DEFAULT_SHUTDOWN_MS;
-  rsc->runner = make_runner (rsc, o, rsctmp);
+  rsc->runner = hb_resmgr_runner_new (rsc, o, rsctmp);
   rsc->engine = hb_takeover_new (daemon->config, NULL);
   rsc->timer = g_source_new (&timer_funcs, sizeof (GSource));
   g_source_set_callback (rsc->timer, on_timer, rsc, NULL);
   g_source_attach (rsc->timer, NULL);
   hb_takeover_start (rsc->engine, g_get_monotonic_time (), acts);
-  rsc_execute (rsc, acts);
+  hb_resmgr_execute (rsc, acts);
   if (hb_membership_comm_is_up (daemon->membership))
     {
       /* A node alone in ha.cf is up before we were created. */
       hb_takeover_comm_up (rsc->engine, g_get_monotonic_time (), peer_state (rsc), acts);
-      rsc_execute (rsc, acts);
+      hb_resmgr_execute (rsc, acts);
     }
   return g_steal_pointer (&rsc);
 }
@@ -770,9 +481,9 @@ hb_resmgr_free (HbResMgr *rsc)
     {
       return;
     }
-  clear_source (&rsc->timer);
-  clear_source (&rsc->shutdown_timer);
-  clear_source (&rsc->answer_source);
+  hb_resmgr_clear_source (&rsc->timer);
+  hb_resmgr_clear_source (&rsc->shutdown_timer);
+  hb_resmgr_clear_source (&rsc->answer_source);
   g_clear_pointer (&rsc->runner, hb_runner_free);
   g_clear_pointer (&rsc->engine, hb_takeover_free);
   g_clear_pointer (&rsc->groups, g_ptr_array_unref);
