@@ -30,7 +30,7 @@ finish() {
 # in_sequence NODE ACTION NAME...: NODE ran ACTION on each NAME (last run of
 # each), every one starting after the previous one finished.
 in_sequence() {
-  local node=$1 action=$2 prev_done= n begin
+  local node=$1 action=$2 prev_done='' n begin
   shift 2
   for n in "$@"; do
     begin=$(rt_stamp "$node" "$action" "$n") || return 1

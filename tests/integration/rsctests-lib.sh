@@ -36,9 +36,6 @@ rt_actions() {
 # rt_seq NODE ACTION: the NAMEs NODE ran ACTION on, space separated, in order.
 rt_seq() { rt_actions "$1" "$2" | awk '{printf "%s%s", sep, $2; sep=" "} END {print ""}'; }
 
-# rt_count NODE ACTION NAME: how many times NODE ran ACTION on NAME.
-rt_count() { rt_actions "$1" "$2" | grep -c " $3\$"; }
-
 # rt_stamp NODE ACTION NAME [N]: timestamp (s.ns) of the Nth (default last)
 # ACTION of NAME on NODE.
 rt_stamp() {
@@ -136,10 +133,6 @@ rt_wipe() {
   rm -f "$dir"/svc/*.pid "$dir/svc/fail.state" "$RT_DIR/state/$n".*
   rm -rf "${dir:?}"/run/*
 }
-
-# rt_reboot NODE: NODE crashes (every process, kill -9) and boots again
-# without its daemon: addresses and agent state are gone, the link is back.
-rt_reboot() { cl_crash "$1"; rt_wipe "$1"; cl_revive "$1"; }
 
 # rt_reset: a fresh cluster for the next case of a script: kill everything
 # in both nodes, undo partitions, remove configuration, logs and agent state.
