@@ -7,8 +7,10 @@
 #           (auto_failback on);
 #   two     two groups homed on different nodes (VIP1 on alpha, VIP2 on beta):
 #           each node holds its own after start; alpha crashes: its group moves
-#           to beta while beta's group is left alone; when beta then stops, it
-#           releases both groups in parallel (their stops overlap).
+#           to beta while beta's group is left alone; alpha comes back: only its
+#           group moves home (auto_failback on); alpha stops gracefully: its
+#           group moves again; when beta then stops, it releases both groups in
+#           parallel (their stops overlap).
 . "$abs_top_srcdir/tests/lib/tap.sh"
 . "$abs_top_srcdir/tests/lib/lab.sh"
 . "$abs_top_srcdir/tests/integration/daemon-lib.sh"
@@ -127,7 +129,28 @@ case_two() {
   check "two: beta did not take over its own group" -- rt_new_log_lacks beta "Taking over resource group $KEY2"
   check "two: beta's rscstatus is all" -- wait_for 5 rscstatus_is beta all
 
-# Both stops take 2 s: released one after the other they would not overlap.
+  # alpha comes back (auto_failback on): only its own group moves.
+  rt_wipe alpha
+  cl_revive alpha
+  : > "$(cl_log alpha)"
+  cl_start alpha
+  check "two: alpha's group fails back: the client is served by alpha at VIP1" -- cl_wait_holder 20 alpha
+  check "two: beta keeps serving VIP2" -- rt_wait_holder_at 2 beta "$PORT2" "$VIP2"
+  check "two: only alpha holds VIP1 again" -- rt_wait_addr_holders 5 "$CL_VIP" alpha alpha beta
+  check "two: beta's group was still never stopped" -- rt_lines_are 0 "$RT_DIR/trace.beta" "^[0-9.]+ stop b$"
+  check "two: nor started again" -- rt_lines_are 1 "$RT_DIR/trace.beta" "^[0-9.]+ start b$"
+  check "two: cl_status rscstatus is local on both again" -- wait_for 10 both_local
+
+  # alpha stops gracefully: beta takes its group at once, its own untouched.
+  cl_mark beta
+  cl_stop alpha 30
+  ok $? "two: alpha stops gracefully (exit 0)"
+  check "two: beta got the shutdown notice" -- cl_wait_new_log 5 beta "Received shutdown notice from 'alpha'."
+  check "two: the client is served by beta at VIP1 again" -- cl_wait_holder 10 beta
+  check "two: beta's group was never stopped through all this" -- \
+    rt_lines_are 0 "$RT_DIR/trace.beta" "^[0-9.]+ stop b$"
+
+  # Both stops take 2 s: released one after the other they would not overlap.
   rt_mode beta a stop sleep:2
   rt_mode beta b stop sleep:2
   t0=$(date +%s%N)
