@@ -10,7 +10,9 @@
 #   late    restarted after beta took over (two holders meanwhile, as after
 #           any kill -9): auto_failback off: beta keeps it, alpha stops its copy;
 #   late/on auto_failback on: beta keeps it first, then it fails back home;
-#   late/legacy  the home node keeps it, beta stops its copy.
+#   late/legacy  the home node keeps it, beta stops its copy;
+#   both    both daemons killed and restarted: alpha keeps its running group,
+#           nothing is stopped or started.
 . "$abs_top_srcdir/tests/lib/tap.sh"
 . "$abs_top_srcdir/tests/lib/lab.sh"
 . "$abs_top_srcdir/tests/integration/daemon-lib.sh"
@@ -135,8 +137,36 @@ case_late_legacy() {
   finish late/legacy
 }
 
+# ---- both daemons killed and restarted: nothing moves -------------------------------
+case_both() {
+  boot off both
+  cl_kill alpha
+  cl_kill beta
+  check "both: the VIP survives kill -9 of both daemons" -- cl_has_vip alpha
+  rt_watch_start "$WATCH" alpha beta
+  restart_alpha
+  : > "$(cl_log beta)"
+  cl_mark beta
+  cl_start beta
+  check "both: alpha finds its group running" -- \
+    cl_wait_log 10 alpha "Resource group $KEY is already running at startup."
+  check "both: beta settles" -- cl_wait_log 20 beta "Initial resource acquisition complete"
+  sleep 2
+  rt_watch_stop
+  check "both: only alpha holds the VIP" -- rt_wait_addr_holders 1 "$CL_VIP" alpha alpha beta
+  ok "$([ "$(rt_watch_max "$WATCH")" -le 1 ]; echo $?)" "both: the VIP was never on two nodes (sampled every 50 ms)"
+  check "both: the client is served by alpha" -- cl_wait_holder 3 alpha
+  check "both: the service was started once (kept running)" -- \
+    rt_lines_are 1 "$(cl_dir alpha)/svc/actions" "^start "
+  check "both: and never stopped" -- rt_lines_are 0 "$(cl_dir alpha)/svc/actions" "^stop "
+  check "both: beta started nothing" -- rt_new_log_lacks beta "Acquiring resource group"
+  check "both: no split brain reported" -- rt_new_log_lacks alpha "Split brain"
+  finish both
+}
+
 rt_case quick case_quick
 rt_case late-off case_late_off
 rt_case late-on case_late_on
 rt_case late-legacy case_late_legacy
+rt_case both case_both
 done_testing
