@@ -523,6 +523,12 @@ tk_recv_ip_request (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
     {
       return bad_message (error, msg, "without ipaddr field");
     }
+  if (t->peer_dead)
+    {
+      /* A peer we declared dead talks again: the partition healed, even if
+       * its ip-request arrives before any status or resource message. */
+      tk_partition_healed (t);
+    }
   if (index < 0 || t->shutting_down
       || !(tk_group_held (tk_group (t, (guint) index)) || tk_group_busy (tk_group (t, (guint) index))))
     {

@@ -666,6 +666,8 @@ static const SplitCase split_cases[] = {
   { "on/away", HB_FAILBACK_ON, TRUE, FALSE, "node1", "node2" },
   { "off/away/one-sided", HB_FAILBACK_OFF, TRUE, TRUE, "node2", "node2" },
   { "legacy/at-home", HB_FAILBACK_LEGACY, FALSE, FALSE, "node1", "node2" },
+  /* legacy: node2 first hears of the heal through node1's ip-request */
+  { "legacy/at-home/one-sided", HB_FAILBACK_LEGACY, FALSE, TRUE, "node1", "node2" },
 };
 
 static void
