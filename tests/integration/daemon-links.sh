@@ -28,11 +28,13 @@ check "alpha sees beta active" -- dl_wait_log 10 a "Status update for node beta:
 check "link beta:eth0 up" -- dl_wait_log 5 a "Link beta:eth0 up."
 check "link beta:eth1 up" -- dl_wait_log 5 a "Link beta:eth1 up."
 # Bad packets: junk and a forged status (wrong key) from beta's address are
-# dropped with one rate-limited line per source and reason; nothing else.
-# (cat sends each file in one write, so one datagram.)
-printf 'junk' > "$DL_TMP/junk"
-printf '>>>\nt=status\nst=active\nsrc=beta\nseq=1\nhg=1\nauth=3 0123456789abcdef0123456789abcdef01234567\n<<<\n' > "$DL_TMP/forged"
+# dropped with one rate-limited line per source and kind of problem; nothing
+# else. Each round differs (junk length, claimed sender), as a flood would:
+# the error texts differ, the kinds do not. (cat sends each file in one
+# write, so one datagram.)
 for i in 1 2 3; do
+  printf 'junk%*s' "$i" '' > "$DL_TMP/junk"
+  printf '>>>\nt=status\nst=active\nsrc=beta%s\nseq=1\nhg=1\nauth=3 0123456789abcdef0123456789abcdef01234567\n<<<\n' "$i" > "$DL_TMP/forged"
   for f in junk forged; do
     lab_exec b bash -c "cat '$DL_TMP/$f' > /dev/udp/192.0.2.11/10694"
   done
