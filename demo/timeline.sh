@@ -27,9 +27,7 @@ tl_event() {
 
 # Log lines worth a newcomer's attention (the rest stays in the log files).
 TL_KEEP='is dead|declared dead|Link .* (up|dead)|Status update for node|Resources being acquired|Taking over resource group|Acquiring resource group|Releasing resource group|Running .* (start|stop)$|inet addr (add|del)|virtual services|running [0-9]+ ms after|takeover complete[.]|Local Resource acquisition completed|Initial resource acquisition complete|remote resource transition|hb_takeover|standby|Standby|shutdown|Shutdown|ERROR|CRIT|late heartbeat'
-# The runner also logs an agent's stderr at WARN; systole-lvs writes the same
-# line to the log itself, so that copy is dropped here.
-TL_DROP='No STONITH|Shared disks|debug:|WARN: LVS: systole-lvs'
+TL_DROP='No STONITH|Shared disks|debug:'
 
 # tl_logs FROM TO: "TIME NODE TEXT" for the kept lines of both nodes' logs.
 tl_logs() {

@@ -276,6 +276,7 @@ hb_resmgr_runner_new (HbResMgr *rsc, const HbRscOptions *o, const char *rsctmp)
     .stop_retry_interval_ms = o->stop_retry_delay_ms > 0 ? o->stop_retry_delay_ms
                                                           : DEFAULT_STOP_RETRY_DELAY_MS,
     .env = (const char *const *) env,
+    .agents_log = logfile != NULL || daemon->config->logfacility != NULL,
     .log = runner_log,
   };
 

@@ -198,9 +198,20 @@ log_stderr (Job *job, const Item *item, const char *text)
 {
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
 
+  int prio = LOG_WARNING;
+
+  /* An agent's own log line (ha_log format) was written to the log by the
+   * agent when it had a destination; repeating it as a warning would double
+   * every line and mislabel it. Anything else on stderr is worth a warning. */
   for (guint i = 0; lines[i] != NULL; i++)
-    if (lines[i][0] != '\0')
-      logf_ (job->runner, LOG_WARNING, "%s: %s", item->res.agent, lines[i]);
+    {
+      if (lines[i][0] == '\0')
+        continue;
+      if (!hb_agent_stderr_is_log_line (lines[i], &prio))
+        logf_ (job->runner, LOG_WARNING, "%s: %s", item->res.agent, lines[i]);
+      else if (!job->runner->opts.agents_log)
+        logf_ (job->runner, prio, "%s: %s", item->res.agent, lines[i]);
+    }
 }
 
 static HbAgentOutcome

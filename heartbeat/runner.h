@@ -33,6 +33,8 @@ typedef struct
   guint stop_retries;           /* Heartbeat's HA_STOPRETRYMAX: 10 */
   guint stop_retry_interval_ms; /* Heartbeat: 1000 */
   const char *const *env;       /* extra "NAME=value" entries (HA_*, test overrides); may be NULL */
+  gboolean agents_log;          /* env gives agents a log destination (HA_LOGFILE/HA_LOGFACILITY):
+                                 * their stderr lines in log format are already logged */
   HbRunnerLogFunc log;
   gpointer log_data;
 } HbRunnerOptions;

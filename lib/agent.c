@@ -2,6 +2,7 @@
 #include "agent.h"
 
 #include <string.h>
+#include <syslog.h>
 
 static const char *const action_names[] = {
   [HB_AGENT_START] = "start",
@@ -185,4 +186,51 @@ hb_agent_judge (HbAgentKind kind, HbAgentAction action, int exit_code, const cha
   if (action == HB_AGENT_STATUS)
     return judge_status (kind, exit_code, stdout_text);
   return exit_code == 0 ? HB_OUTCOME_SUCCESS : HB_OUTCOME_FAILURE;
+}
+
+/* ---- agents' own log lines on stderr ------------------------------------------------ */
+
+static const struct
+{
+  const char *word;
+  int prio;
+} log_words[] = {
+  { "debug", LOG_DEBUG }, { "info", LOG_INFO },    { "notice", LOG_NOTICE }, { "WARN", LOG_WARNING },
+  { "warning", LOG_WARNING }, { "ERROR", LOG_ERR }, { "err", LOG_ERR },     { "CRIT", LOG_CRIT },
+  { "emerg", LOG_EMERG }, { "alert", LOG_ALERT },
+};
+
+static int
+log_word_prio (const char *word, gsize len)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (log_words); i++)
+    {
+      if (strlen (log_words[i].word) == len && g_ascii_strncasecmp (word, log_words[i].word, len) == 0)
+        {
+          return log_words[i].prio;
+        }
+    }
+  return LOG_INFO;
+}
+
+gboolean
+hb_agent_stderr_is_log_line (const char *line, int *syslog_prio)
+{
+  g_autoptr (GRegex) re = g_regex_new ("^[^\\s\\[]+\\[[0-9]+\\]: [0-9]{4}/[0-9]{2}/[0-9]{2}_[0-9]{2}:[0-9]{2}:[0-9]{2} "
+                                       "([A-Za-z]+): ",
+                                       G_REGEX_OPTIMIZE, 0, NULL);
+  g_autoptr (GMatchInfo) match = NULL;
+  int start = 0, end = 0;
+
+  g_return_val_if_fail (line != NULL, FALSE);
+  if (!g_regex_match (re, line, 0, &match))
+    {
+      return FALSE;
+    }
+  g_match_info_fetch_pos (match, 1, &start, &end);
+  if (syslog_prio != NULL)
+    {
+      *syslog_prio = log_word_prio (line + start, (gsize) (end - start));
+    }
+  return TRUE;
 }

@@ -62,4 +62,12 @@ HbAgentOutcome hb_agent_judge (HbAgentKind kind, HbAgentAction action, int exit_
  * unless the text says "not ... running". */
 gboolean hb_agent_status_text_says_running (const char *text);
 
+/* TRUE when an agent's stderr line is itself a log line in Heartbeat's format,
+ * "NAME[PID]: YYYY/MM/DD_HH:MM:SS LEVEL: message" (the format of ha_log, which
+ * agents also append to HA_LOGFILE); `syslog_prio` gets LEVEL as a syslog
+ * priority (LOG_INFO for an unknown word). Such a line was already logged by
+ * the agent when it had a log destination, so the runner must not repeat it
+ * as a warning. */
+gboolean hb_agent_stderr_is_log_line (const char *line, int *syslog_prio);
+
 G_END_DECLS

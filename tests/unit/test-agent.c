@@ -1,6 +1,8 @@
 /* Unit tests for lib/agent: agent conventions (argv, environment, judging). */
 #include <glib.h>
 
+#include <syslog.h>
+
 #include "agent.h"
 
 typedef struct
@@ -117,6 +119,39 @@ test_ocf_name (void)
   g_assert_false (hb_agent_parse_ocf_name ("ocf:a:b:c", NULL, NULL));
 }
 
+typedef struct
+{
+  const char *line;
+  gboolean is_log;
+  int prio;
+} LogLineCase;
+
+static const LogLineCase log_line_cases[] = {
+  { "IPaddr[123]: 2026/11/22_20:10:46 INFO: Using calculated nic for 192.0.2.100: eth0", TRUE, LOG_INFO },
+  { "systole-lvs[9]: 2026/11/22_20:10:46 info: programmed", TRUE, LOG_INFO },
+  { "LVS[77]: 2026/01/02_03:04:05 WARN: lb_kind NAT needs ip_forward", TRUE, LOG_WARNING },
+  { "IPaddr2[5]: 2026/01/02_03:04:05 ERROR: ip addr add failed", TRUE, LOG_ERR },
+  { "x[1]: 2026/01/02_03:04:05 CRIT: boom", TRUE, LOG_CRIT },
+  { "x[1]: 2026/01/02_03:04:05 Strange: word", TRUE, LOG_INFO },
+  { "ip: RTNETLINK answers: File exists", FALSE, 0 },
+  { "IPaddr: 2026/01/02_03:04:05 INFO: no pid", FALSE, 0 },
+  { "IPaddr[12]: 2026-01-02 03:04:05 INFO: other date", FALSE, 0 },
+  { "IPaddr[12]: 2026/01/02_03:04:05 INFO no colon", FALSE, 0 },
+  { "[12]: 2026/01/02_03:04:05 INFO: no name", FALSE, 0 },
+  { "", FALSE, 0 },
+};
+
+static void
+test_stderr_log_line (gconstpointer data)
+{
+  const LogLineCase *c = data;
+  int prio = -1;
+
+  g_assert_cmpint (hb_agent_stderr_is_log_line (c->line, &prio), ==, c->is_log);
+  if (c->is_log)
+    g_assert_cmpint (prio, ==, c->prio);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -130,6 +165,11 @@ main (int argc, char **argv)
     {
       g_autofree char *path = g_strdup_printf ("/agent/judge/%s", judge_cases[i].name);
       g_test_add_data_func (path, &judge_cases[i], test_judge);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (log_line_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/agent/stderr-log-line/%u", i);
+      g_test_add_data_func (path, &log_line_cases[i], test_stderr_log_line);
     }
   g_test_add_func ("/agent/argv", test_argv);
   g_test_add_func ("/agent/ocf-env", test_ocf_env);

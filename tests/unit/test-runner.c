@@ -50,8 +50,9 @@ on_log (int priority, const char *entity, const char *message, gpointer data)
   g_string_append_printf (f->log, "%d %s: %s\n", priority, entity, message);
 }
 
+/* The fixture's data: NULL, or a gboolean for HbRunnerOptions.agents_log. */
 static void
-fixture_setup (Fixture *f, gconstpointer unused G_GNUC_UNUSED)
+fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autofree char *env_trace = NULL, *env_state = NULL;
   HbRunnerOptions opts = { 0 };
@@ -81,6 +82,7 @@ fixture_setup (Fixture *f, gconstpointer unused G_GNUC_UNUSED)
   opts.env = env;
   opts.log = on_log;
   opts.log_data = f;
+  opts.agents_log = data != NULL && *(const gboolean *) data;
   f->runner = hb_runner_new (&opts);
 }
 
@@ -408,6 +410,43 @@ test_clean_environment (Fixture *f, gconstpointer unused G_GNUC_UNUSED)
   g_unsetenv ("SYSTOLE_LEAK_CHECK");
 }
 
+/* An agent that logs for itself (ha_log format on stderr, as our agents and
+ * Heartbeat's do) is not repeated as a warning when it has a log destination;
+ * without one its lines keep their own level. Other stderr text is a warning. */
+static const char chatty_agent[] =
+  "#!/bin/sh\n"
+  "[ \"$1\" = status ] && { echo stopped; exit 3; }\n"
+  "echo \"chatty[$$]: 2026/11/22_20:10:46 INFO: Using calculated nic\" >&2\n"
+  "echo \"chatty[$$]: 2026/11/22_20:10:46 ERROR: it went wrong\" >&2\n"
+  "echo 'ip: RTNETLINK answers: File exists' >&2\n"
+  "exit 0\n";
+
+static void
+test_agent_stderr (Fixture *f, gconstpointer data)
+{
+  gboolean agents_log = data != NULL && *(const gboolean *) data;
+  g_autofree char *raw = g_strdup_printf ("%d ResourceManager: chatty: ip: RTNETLINK", LOG_WARNING);
+
+  write_script (f->rdir, "chatty", chatty_agent);
+  op (f, "chatty", HB_GROUP_OP_START);
+  g_assert_true (strstr (f->log->str, "Using calculated nic") == NULL || !agents_log);
+  if (agents_log)
+    {
+      g_assert_null (strstr (f->log->str, "it went wrong"));
+    }
+  else
+    {
+      g_autofree char *info = g_strdup_printf ("\n%d ResourceManager: chatty: chatty[", LOG_INFO);
+      g_autofree char *err = g_strdup_printf ("\n%d ResourceManager: chatty: chatty[", LOG_ERR);
+      g_autofree char *all = g_strconcat ("\n", f->log->str, NULL);
+      g_assert_nonnull (strstr (all, info));
+      g_assert_nonnull (strstr (all, err));
+    }
+  g_assert_nonnull (strstr (f->log->str, raw));
+}
+
+static const gboolean agents_log_on = TRUE;
+
 int
 main (int argc, char **argv)
 {
@@ -426,6 +465,9 @@ main (int argc, char **argv)
   ADD ("groups-in-parallel", test_groups_in_parallel);
   ADD ("one-op-per-group", test_one_op_per_group);
   ADD ("clean-environment", test_clean_environment);
+  ADD ("agent-stderr-no-destination", test_agent_stderr);
+  g_test_add ("/runner/agent-stderr-agents-log", Fixture, &agents_log_on, fixture_setup, test_agent_stderr,
+              fixture_teardown);
 #undef ADD
   return g_test_run ();
 }
