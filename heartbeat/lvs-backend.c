@@ -130,14 +130,20 @@ run (const char *const *argv, const char *input, char **out, char **err_out, GEr
   return TRUE;
 }
 
+/* Our table as the kernel has it; *EXISTS (may be NULL) says whether the table is
+ * there at all (an existing table with none of our rules reads as empty too). */
 static HbLvsTable *
-read_nft (HbLvsDirector *d, GError **error)
+read_nft (HbLvsDirector *d, gboolean *exists, GError **error)
 {
   const char *argv[] = { d->program, "list", "table", "ip", d->nft_table, NULL };
   g_autofree char *out = NULL, *err = NULL;
   g_autoptr (GError) local = NULL;
   HbLvsTable *t;
 
+  if (exists != NULL)
+    {
+      *exists = FALSE;
+    }
   if (!run (argv, NULL, &out, &err, &local))
     {
       /* nft says ENOENT's text when the table does not exist: nothing of ours. */
@@ -153,6 +159,10 @@ read_nft (HbLvsDirector *d, GError **error)
     {
       g_set_error (error, HB_LVS_DIRECTOR_ERROR, HB_LVS_DIRECTOR_ERROR_KERNEL, "table ip %s: %s",
                    d->nft_table, local->message);
+    }
+  if (exists != NULL)
+    {
+      *exists = TRUE;
     }
   return t;
 }
@@ -180,7 +190,8 @@ read_ipvs (HbLvsDirector *d, GError **error)
 HbLvsTable *
 hb_lvs_director_read (HbLvsDirector *director, GError **error)
 {
-  return director->backend == HB_LVS_BACKEND_IPVS ? read_ipvs (director, error) : read_nft (director, error);
+  return director->backend == HB_LVS_BACKEND_IPVS ? read_ipvs (director, error)
+                                                   : read_nft (director, NULL, error);
 }
 
 char *
@@ -191,7 +202,7 @@ hb_lvs_director_plan (HbLvsDirector *director, GHashTable *down, GError **error)
 
   if (director->backend == HB_LVS_BACKEND_NFTABLES)
     {
-      return hb_lvs_plan_nft_ruleset (director->nft_table, want);
+      return hb_lvs_plan_nft_ruleset (director->nft_table, want, TRUE);
     }
   have = read_ipvs (director, error);
   return have != NULL ? hb_lvs_plan_ipvs_sync (want, have) : NULL;
@@ -211,11 +222,58 @@ run_script (HbLvsDirector *d, const char *script, GError **error)
   return run (d->backend == HB_LVS_BACKEND_IPVS ? ipvs_argv : nft_argv, script, NULL, NULL, error);
 }
 
+/* nftables: the kernel is read first, because what it costs to program depends on
+ * what is there: no table (a start after a failover, the common case) gets a
+ * create-only transaction; a table that already holds exactly DOWN's services is
+ * left alone; anything else is replaced atomically (repair, or a health change). */
+static gboolean
+apply_nft (HbLvsDirector *d, GHashTable *down, GError **error)
+{
+  g_autoptr (HbLvsTable) want = hb_lvs_plan_desired (d->config, down, d->backend);
+  g_autoptr (HbLvsTable) have = NULL;
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *script = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (GError) local = NULL;
+  const char *argv[] = { d->program, "-f", "-", NULL };
+  gboolean exists;
+
+  have = read_nft (d, &exists, error);
+  if (have == NULL)
+    {
+      return FALSE;
+    }
+  if (exists && have->virtuals->len == want->virtuals->len
+      && hb_lvs_table_compare (want, have, problems) == HB_LVS_MATCH_ALL)
+    {
+      return TRUE;
+    }
+  script = hb_lvs_plan_nft_ruleset (d->nft_table, want, exists);
+  if (run (argv, script, NULL, &err, &local))
+    {
+      return TRUE;
+    }
+  /* Created by someone else between our read and our create: replace it. */
+  if (!exists && err != NULL && strstr (err, "File exists") != NULL)
+    {
+      g_free (script);
+      script = hb_lvs_plan_nft_ruleset (d->nft_table, want, TRUE);
+      return run (argv, script, NULL, NULL, error);
+    }
+  g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
+}
+
 gboolean
 hb_lvs_director_apply (HbLvsDirector *director, GHashTable *down, GError **error)
 {
-  g_autofree char *script = hb_lvs_director_plan (director, down, error);
+  g_autofree char *script = NULL;
 
+  if (director->backend == HB_LVS_BACKEND_NFTABLES)
+    {
+      return apply_nft (director, down, error);
+    }
+  script = hb_lvs_director_plan (director, down, error);
   return script != NULL && run_script (director, script, error);
 }
 
