@@ -298,8 +298,12 @@ apply_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancell
   ApplyJob *job = data;
   GError *error = NULL;
   int lock = hb_lvs_state_lock (job->paths, TRUE);
-  gboolean ok = hb_lvs_state_write_down (job->paths->down, job->down, &error)
-                && hb_lvs_director_apply (job->director, job->down, &error);
+  /* stop takes the pid file away (under this lock) before it deletes the table:
+   * without it the checker is being stopped and must not program anything back. */
+  gboolean stopping = !g_file_test (job->paths->pid, G_FILE_TEST_EXISTS);
+  gboolean ok = stopping
+                || (hb_lvs_state_write_down (job->paths->down, job->down, &error)
+                    && hb_lvs_director_apply (job->director, job->down, &error));
 
   (void) source;
   (void) cancellable;
@@ -357,14 +361,10 @@ hb_lvs_director_apply_finish (HbLvsDirector *director, GAsyncResult *result, GEr
 gboolean
 hb_lvs_director_remove (HbLvsDirector *director, GError **error)
 {
-  g_autoptr (HbLvsTable) have = hb_lvs_director_read (director, error);
+  g_autoptr (HbLvsTable) have = NULL;
   g_autoptr (HbLvsTable) want = NULL;
   g_autofree char *script = NULL;
 
-  if (have == NULL)
-    {
-      return FALSE;
-    }
   if (director->backend == HB_LVS_BACKEND_NFTABLES)
     {
       const char *argv[] = { director->program, "delete", "table", "ip", director->nft_table, NULL };
@@ -378,6 +378,11 @@ hb_lvs_director_remove (HbLvsDirector *director, GError **error)
           return FALSE;
         }
       return TRUE;
+    }
+  have = read_ipvs (director, error);
+  if (have == NULL)
+    {
+      return FALSE;
     }
   want = hb_lvs_plan_desired (director->config, NULL, director->backend);
   script = hb_lvs_plan_ipvs_remove (want, have);

@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
@@ -276,37 +277,106 @@ start_checker (Ctx *c, GError **error)
   return TRUE;
 }
 
+/* Waits up to TIMEOUT_MS for the process behind PIDFD to exit: poll wakes the
+ * moment it does (no sleep-and-recheck). Without a pidfd (kernel < 5.3), checks
+ * /proc every millisecond. */
 static gboolean
-stop_checker (Ctx *c, GError **error)
+wait_gone (pid_t pid, int pidfd, int timeout_ms)
 {
-  pid_t pid = hb_lvs_checker_pid (c->paths);
-  gint64 deadline = g_get_monotonic_time () + CHECKER_STOP_TIMEOUT_MS * 1000;
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
 
+  if (pidfd >= 0)
+    {
+      int n;
+      do
+        {
+          n = poll (&pfd, 1, timeout_ms);
+        }
+      while (n < 0 && errno == EINTR && g_get_monotonic_time () < deadline);
+      return n > 0;
+    }
+  while (hb_lvs_checker_alive (pid))
+    {
+      if (g_get_monotonic_time () >= deadline)
+        {
+          return FALSE;
+        }
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+/* Ends the checker PID (from hb_lvs_checker_pid; 0: none) and waits until it is
+ * gone. PIDFD: from pidfd_open before anything else, or -1. */
+static gboolean
+end_checker (Ctx *c, pid_t pid, int pidfd, GError **error)
+{
   if (pid == 0)
     {
-      g_unlink (c->paths->pid);
       return TRUE;
     }
-  kill (pid, SIGTERM);
-  while (hb_lvs_checker_pid (c->paths) == pid && g_get_monotonic_time () < deadline)
-    {
-      g_usleep (20000);
-    }
-  if (hb_lvs_checker_pid (c->paths) == pid)
+  if (!wait_gone (pid, pidfd, CHECKER_STOP_TIMEOUT_MS))
     {
       hb_lvs_log (HB_LVS_LOG_WARN, "health checker pid %d ignored SIGTERM for 5 s: SIGKILL", (int) pid);
       kill (pid, SIGKILL);
-      g_usleep (100000);
+      if (!wait_gone (pid, pidfd, 1000))
+        {
+          g_set_error (error, HB_LVS_DIRECTOR_ERROR, HB_LVS_DIRECTOR_ERROR_COMMAND,
+                       "health checker pid %d does not exit", (int) pid);
+          return FALSE;
+        }
     }
-  if (hb_lvs_checker_pid (c->paths) == pid)
-    {
-      g_set_error (error, HB_LVS_DIRECTOR_ERROR, HB_LVS_DIRECTOR_ERROR_COMMAND,
-                   "health checker pid %d does not exit", (int) pid);
-      return FALSE;
-    }
-  g_unlink (c->paths->pid);
   hb_lvs_log (HB_LVS_LOG_INFO, "health checker for %s stopped (pid %d)", c->paths->config, (int) pid);
   return TRUE;
+}
+
+/* Signals the checker to end and takes away its pid file, which tells it not to
+ * touch the kernel any more (see hb_lvs_director_apply_async). Returns its pid (0:
+ * none) and a pidfd to wait on in *PIDFD (-1 if none). */
+static pid_t
+signal_checker (Ctx *c, int *pidfd)
+{
+  pid_t pid = hb_lvs_checker_pid (c->paths);
+  int lock;
+
+  *pidfd = -1;
+  if (pid != 0)
+    {
+      /* Opened before the pid is checked again: the fd then names this very
+       * process, even if it exits and its pid is reused. */
+      *pidfd = pidfd_open (pid, 0);
+      if (hb_lvs_checker_pid (c->paths) != pid)
+        {
+          pid = 0;
+        }
+      else if (*pidfd >= 0)
+        {
+          pidfd_send_signal (*pidfd, SIGTERM, NULL, 0);
+        }
+      else
+        {
+          kill (pid, SIGTERM);
+        }
+    }
+  lock = hb_lvs_state_lock (c->paths, TRUE); /* not while the checker is applying */
+  g_unlink (c->paths->pid);
+  hb_lvs_state_unlock (lock);
+  return pid;
+}
+
+static gboolean
+stop_checker (Ctx *c, GError **error)
+{
+  int pidfd;
+  pid_t pid = signal_checker (c, &pidfd);
+  gboolean ok = end_checker (c, pid, pidfd, error);
+
+  if (pidfd >= 0)
+    {
+      close (pidfd);
+    }
+  return ok;
 }
 
 /* NAT replies pass through the director: without forwarding nothing answers. */
@@ -409,6 +479,9 @@ cmd_start (Ctx *c)
   return RC_OK;
 }
 
+/* The checker is told to end first and its pid file goes (it then leaves the
+ * kernel alone), the services are deleted while it exits (that is when traffic
+ * stops being forwarded), and stop returns once the checker is gone. */
 static int
 cmd_stop (Ctx *c)
 {
@@ -416,27 +489,38 @@ cmd_stop (Ctx *c)
   g_autoptr (HbLvsDirector) d = NULL;
   const char *source = g_file_test (c->paths->conf_copy, G_FILE_TEST_EXISTS) ? c->paths->conf_copy
                                                                              : c->paths->config;
+  int pidfd, lock;
+  pid_t pid = signal_checker (c, &pidfd);
+  gboolean ok;
 
-  if (!stop_checker (c, &error))
-    {
-      return fail (error, "stop failed");
-    }
   /* Remove what start programmed: its saved copy, else the file as it is now. */
   d = open_director (c, source, FALSE, &error);
   if (d == NULL && source == c->paths->config)
     {
+      ok = end_checker (c, pid, pidfd, NULL);
       /* start saves its copy before it programs anything: without a copy nothing
        * was started from this state directory, so stop has nothing to undo. */
       hb_lvs_log (HB_LVS_LOG_INFO, "%s: not started (%s): nothing to stop", c->paths->config, error->message);
-      return RC_OK;
+      g_clear_error (&error);
+    }
+  else
+    {
+      lock = hb_lvs_state_lock (c->paths, TRUE);
+      ok = d != NULL && hb_lvs_director_remove (d, &error);
+      hb_lvs_state_unlock (lock);
+      ok = end_checker (c, pid, pidfd, ok ? &error : NULL) && ok;
+    }
+  if (pidfd >= 0)
+    {
+      close (pidfd);
+    }
+  if (error != NULL)
+    {
+      return fail (error, "stop failed");
     }
   if (d == NULL)
     {
-      return fail (error, "stop failed");
-    }
-  if (!hb_lvs_director_remove (d, &error))
-    {
-      return fail (error, "stop failed");
+      return RC_OK;
     }
   g_unlink (c->paths->down);
   g_unlink (c->paths->conf_copy);
