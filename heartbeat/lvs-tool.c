@@ -1,6 +1,7 @@
 /* systole-lvs: programs, removes and checks one lvs.conf's virtual services, and
- * starts/stops its real-server health checker. resource.d/LVS is a thin shell
- * front end to this tool; it can also be run by hand:
+ * starts/stops its real-server health checker. Called as LVS (resource.d/LVS is
+ * this program) or `systole-lvs agent`, it is the resource agent (lvs-agent.c);
+ * it can also be run by hand:
  *
  *   systole-lvs check /etc/ha.d/lvs.conf     # configuration test, -v dumps it
  *   systole-lvs show /etc/ha.d/lvs.conf      # what start would run
@@ -25,6 +26,7 @@
 #include "lvs-backend.h"
 #include "lvs-log.h"
 #include "lvs-state.h"
+#include "lvs-tool.h"
 
 enum
 {
@@ -39,20 +41,14 @@ enum
 #define CHECKER_READY_TIMEOUT_MS 10000
 #define CHECKER_STOP_TIMEOUT_MS 5000
 
-typedef struct
-{
-  char *state_dir;
-  char *backend;
-  char *log_file;
-  char *checker;
-  gboolean verbose;
-} Options;
+typedef HbLvsToolOptions Options;
 
 typedef struct
 {
   const Options *opt;
   HbLvsPaths *paths;
   HbLvsBackend backend;
+  GString *out; /* what the command says on stdout */
 } Ctx;
 
 /* The exit code a loading error deserves. */
@@ -146,9 +142,9 @@ cmd_check (Ctx *c)
   if (c->opt->verbose)
     {
       dump = hb_lvs_config_dump (d->config);
-      fputs (dump, stdout);
+      g_string_append (c->out, dump);
     }
-  printf ("%s: configuration OK (backend %s, %u virtual services, %u real servers)\n", c->paths->config,
+  g_string_append_printf (c->out, "%s: configuration OK (backend %s, %u virtual services, %u real servers)\n", c->paths->config,
           hb_lvs_backend_to_string (d->backend), d->config->services->len, count_reals (d->config));
   return RC_OK;
 }
@@ -169,7 +165,7 @@ cmd_show (Ctx *c)
     {
       return fail (error, "cannot show the plan");
     }
-  fputs (plan, stdout);
+  g_string_append (c->out, plan);
   return RC_OK;
 }
 
@@ -556,12 +552,12 @@ cmd_status (Ctx *c)
     }
   if (match == HB_LVS_MATCH_NONE)
     {
-      printf ("stopped\n");
+      g_string_append_printf (c->out, "stopped\n");
       return RC_NOT_RUNNING;
     }
   if (match == HB_LVS_MATCH_ALL && (checking || !config_has_checks (d->config)))
     {
-      printf ("running (backend %s, %u virtual services, %u real servers failing their checks)\n",
+      g_string_append_printf (c->out, "running (backend %s, %u virtual services, %u real servers failing their checks)\n",
               hb_lvs_backend_to_string (d->backend), d->config->services->len,
               down != NULL ? g_hash_table_size (down) : 0);
       return RC_OK;
@@ -570,10 +566,10 @@ cmd_status (Ctx *c)
     {
       g_ptr_array_add (problems, g_strdup ("the real-server health checker is not running"));
     }
-  printf ("degraded: the kernel table differs from %s\n", c->paths->config);
+  g_string_append_printf (c->out, "degraded: the kernel table differs from %s\n", c->paths->config);
   for (guint i = 0; i < problems->len; i++)
     {
-      printf ("  %s\n", (const char *) g_ptr_array_index (problems, i));
+      g_string_append_printf (c->out, "  %s\n", (const char *) g_ptr_array_index (problems, i));
     }
   return RC_GENERIC;
 }
@@ -591,8 +587,8 @@ static const Command commands[] = {
   { "stop", cmd_stop },   { "status", cmd_status },
 };
 
-static gboolean
-parse_backend (const char *s, HbLvsBackend *out)
+gboolean
+hb_lvs_tool_parse_backend (const char *s, HbLvsBackend *out)
 {
   static const HbLvsBackend all[] = { HB_LVS_BACKEND_AUTO, HB_LVS_BACKEND_IPVS, HB_LVS_BACKEND_NFTABLES };
 
@@ -608,6 +604,34 @@ parse_backend (const char *s, HbLvsBackend *out)
 }
 
 int
+hb_lvs_tool_command (const HbLvsToolOptions *opt, HbLvsBackend backend, const char *command,
+                     const char *config, GString *out)
+{
+  g_autoptr (HbLvsPaths) paths = hb_lvs_paths_new (opt->state_dir, config);
+  Ctx c = { opt, paths, backend, out };
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (strcmp (command, commands[i].name) == 0)
+        {
+          return commands[i].fn (&c);
+        }
+    }
+  fprintf (stderr, "systole-lvs: unknown command '%s' (check, show, start, stop or status)\n", command);
+  return RC_ARGS;
+}
+
+/* Called as LVS (resource.d/LVS and the OCF agent are this program under that
+ * name), or `systole-lvs agent ...`: the resource agent. */
+static gboolean
+is_agent (int argc, char **argv)
+{
+  g_autofree char *base = g_path_get_basename (argv[0]);
+
+  return strcmp (base, "LVS") == 0 || (argc >= 2 && strcmp (argv[1], "agent") == 0);
+}
+
+int
 main (int argc, char **argv)
 {
   Options opt = { 0 };
@@ -619,35 +643,34 @@ main (int argc, char **argv)
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt.verbose, "check: print the configuration canonically", NULL },
     { NULL },
   };
-  g_autoptr (GOptionContext) octx = g_option_context_new ("check|show|start|stop|status LVS.CONF");
+  g_autoptr (GOptionContext) octx = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (HbLvsPaths) paths = NULL;
-  Ctx c = { &opt, NULL, HB_LVS_BACKEND_AUTO };
-  int rc = RC_ARGS;
+  g_autoptr (GString) out = g_string_new (NULL);
+  HbLvsBackend backend = HB_LVS_BACKEND_AUTO;
+  int rc;
 
+  if (is_agent (argc, argv))
+    {
+      gboolean sub = strcmp (argv[1 < argc ? 1 : 0], "agent") == 0;
+      return hb_lvs_agent_main (argc - sub, argv + sub);
+    }
+  octx = g_option_context_new ("check|show|start|stop|status LVS.CONF");
   g_option_context_add_main_entries (octx, entries, NULL);
-  g_option_context_set_summary (octx, "Programs the LVS virtual services of one lvs.conf (IPVS or nftables).");
-  if (!g_option_context_parse (octx, &argc, &argv, &error) || argc != 3 || !parse_backend (opt.backend, &c.backend))
+  g_option_context_set_summary (octx, "Programs the LVS virtual services of one lvs.conf (IPVS or nftables).\n"
+                                      "As `systole-lvs agent ARGS` (or when called LVS) it is the LVS resource agent.");
+  if (!g_option_context_parse (octx, &argc, &argv, &error) || argc != 3
+      || !hb_lvs_tool_parse_backend (opt.backend, &backend))
     {
       fprintf (stderr, "systole-lvs: %s\nUsage: systole-lvs [OPTION...] check|show|start|stop|status LVS.CONF\n",
                error != NULL ? error->message : argc != 3 ? "expected a command and a configuration file"
                                                          : "--backend must be auto, ipvs or nftables");
-      return RC_ARGS;
+      rc = RC_ARGS;
     }
-  paths = hb_lvs_paths_new (opt.state_dir, argv[2]);
-  c.paths = paths;
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+  else
     {
-      if (strcmp (argv[1], commands[i].name) == 0)
-        {
-          hb_lvs_log_setup ("systole-lvs", opt.log_file, TRUE, FALSE);
-          rc = commands[i].fn (&c);
-          break;
-        }
-      if (i + 1 == G_N_ELEMENTS (commands))
-        {
-          fprintf (stderr, "systole-lvs: unknown command '%s' (check, show, start, stop or status)\n", argv[1]);
-        }
+      hb_lvs_log_setup ("systole-lvs", opt.log_file, TRUE, FALSE);
+      rc = hb_lvs_tool_command (&opt, backend, argv[1], argv[2], out);
+      fputs (out->str, stdout);
     }
   g_free (opt.state_dir);
   g_free (opt.backend);
