@@ -1,6 +1,8 @@
 /* systole: the LVS director's I/O. See lvs-backend.h. */
 #include "lvs-backend.h"
 
+#include "lvs-nft.h"
+
 #include <string.h>
 
 G_DEFINE_QUARK (hb-lvs-director-error-quark, hb_lvs_director_error)
@@ -43,19 +45,19 @@ resolve_backend (const HbLvsConfig *config, HbLvsBackend override)
                                                                                      : HB_LVS_BACKEND_NFTABLES;
 }
 
+/* ipvsadm: $SYSTOLE_IPVSADM, else on PATH. (nftables needs no program: the
+ * commands run in-process through libnftables.) */
 static char *
-find_program (HbLvsBackend backend, GError **error)
+find_ipvsadm (GError **error)
 {
-  const char *env = g_getenv (backend == HB_LVS_BACKEND_IPVS ? "SYSTOLE_IPVSADM" : "SYSTOLE_NFT");
-  const char *name = backend == HB_LVS_BACKEND_IPVS ? "ipvsadm" : "nft";
-  char *path = g_find_program_in_path (env != NULL && *env != '\0' ? env : name);
+  const char *env = g_getenv ("SYSTOLE_IPVSADM");
+  char *path = g_find_program_in_path (env != NULL && *env != '\0' ? env : "ipvsadm");
 
   if (path == NULL)
     {
       g_set_error (error, HB_LVS_DIRECTOR_ERROR, HB_LVS_DIRECTOR_ERROR_NOT_INSTALLED,
-                   "the %s backend needs '%s', which is not installed (Debian package %s)",
-                   hb_lvs_backend_to_string (backend), env != NULL ? env : name,
-                   backend == HB_LVS_BACKEND_IPVS ? "ipvsadm" : "nftables");
+                   "the ipvs backend needs '%s', which is not installed (Debian package ipvsadm)",
+                   env != NULL ? env : "ipvsadm");
     }
   return path;
 }
@@ -72,10 +74,13 @@ hb_lvs_director_new (HbLvsConfig *config, HbLvsBackend override, GError **error)
     {
       return NULL;
     }
-  d->program = find_program (d->backend, error);
-  if (d->program == NULL)
+  if (d->backend == HB_LVS_BACKEND_IPVS)
     {
-      return NULL;
+      d->program = find_ipvsadm (error);
+      if (d->program == NULL)
+        {
+          return NULL;
+        }
     }
   return g_steal_pointer (&d);
 }
@@ -135,7 +140,7 @@ run (const char *const *argv, const char *input, char **out, char **err_out, GEr
 static HbLvsTable *
 read_nft (HbLvsDirector *d, gboolean *exists, GError **error)
 {
-  const char *argv[] = { d->program, "list", "table", "ip", d->nft_table, NULL };
+  g_autofree char *cmd = g_strdup_printf ("list table ip %s", d->nft_table);
   g_autofree char *out = NULL, *err = NULL;
   g_autoptr (GError) local = NULL;
   HbLvsTable *t;
@@ -144,7 +149,7 @@ read_nft (HbLvsDirector *d, gboolean *exists, GError **error)
     {
       *exists = FALSE;
     }
-  if (!run (argv, NULL, &out, &err, &local))
+  if (!hb_lvs_nft_run (cmd, cmd, &out, &err, &local))
     {
       /* nft says ENOENT's text when the table does not exist: nothing of ours. */
       if (err != NULL && strstr (err, "No such file or directory") != NULL)
@@ -208,18 +213,17 @@ hb_lvs_director_plan (HbLvsDirector *director, GHashTable *down, GError **error)
   return have != NULL ? hb_lvs_plan_ipvs_sync (want, have) : NULL;
 }
 
-/* Feeds SCRIPT to `nft -f -` or `ipvsadm -R`; an empty script runs nothing. */
+/* Feeds SCRIPT to `ipvsadm -R`; an empty script runs nothing. */
 static gboolean
 run_script (HbLvsDirector *d, const char *script, GError **error)
 {
-  const char *nft_argv[] = { d->program, "-f", "-", NULL };
   const char *ipvs_argv[] = { d->program, "-R", NULL };
 
   if (*script == '\0')
     {
       return TRUE;
     }
-  return run (d->backend == HB_LVS_BACKEND_IPVS ? ipvs_argv : nft_argv, script, NULL, NULL, error);
+  return run (ipvs_argv, script, NULL, NULL, error);
 }
 
 /* nftables: the kernel is read first, because what it costs to program depends on
@@ -235,7 +239,6 @@ apply_nft (HbLvsDirector *d, GHashTable *down, GError **error)
   g_autofree char *script = NULL;
   g_autofree char *err = NULL;
   g_autoptr (GError) local = NULL;
-  const char *argv[] = { d->program, "-f", "-", NULL };
   gboolean exists;
 
   have = read_nft (d, &exists, error);
@@ -249,7 +252,7 @@ apply_nft (HbLvsDirector *d, GHashTable *down, GError **error)
       return TRUE;
     }
   script = hb_lvs_plan_nft_ruleset (d->nft_table, want, exists);
-  if (run (argv, script, NULL, &err, &local))
+  if (hb_lvs_nft_run (script, "-f -", NULL, &err, &local))
     {
       return TRUE;
     }
@@ -258,7 +261,7 @@ apply_nft (HbLvsDirector *d, GHashTable *down, GError **error)
     {
       g_free (script);
       script = hb_lvs_plan_nft_ruleset (d->nft_table, want, TRUE);
-      return run (argv, script, NULL, NULL, error);
+      return hb_lvs_nft_run (script, "-f -", NULL, NULL, error);
     }
   g_propagate_error (error, g_steal_pointer (&local));
   return FALSE;
@@ -367,12 +370,12 @@ hb_lvs_director_remove (HbLvsDirector *director, GError **error)
 
   if (director->backend == HB_LVS_BACKEND_NFTABLES)
     {
-      const char *argv[] = { director->program, "delete", "table", "ip", director->nft_table, NULL };
+      g_autofree char *cmd = g_strdup_printf ("delete table ip %s", director->nft_table);
       g_autofree char *err = NULL;
       g_autoptr (GError) local = NULL;
-      /* Deleting only our own table leaves every other table alone. The table
-       * may vanish between read and delete: that is success too. */
-      if (!run (argv, NULL, NULL, &err, &local) && (err == NULL || strstr (err, "No such file") == NULL))
+      /* Deleting only our own table leaves every other table alone. A table
+       * that is not there is success too: nothing of ours to remove. */
+      if (!hb_lvs_nft_run (cmd, cmd, NULL, &err, &local) && (err == NULL || strstr (err, "No such file") == NULL))
         {
           g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;

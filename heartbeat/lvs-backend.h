@@ -1,4 +1,4 @@
-/* systole: the LVS director's I/O: runs nft or ipvsadm with the text that
+/* systole: the LVS director's I/O: runs nft commands (libnftables) or ipvsadm with the text that
  * lib/lvs-plan makes, reads the kernel's table back, keeps the checker's down set
  * in a state file. Used by both systole-lvs and lvs-checker, so a health change
  * goes through exactly the code that start uses.
@@ -27,7 +27,7 @@ typedef struct
   HbLvsConfig *config;
   HbLvsBackend backend; /* resolved: never AUTO */
   char *nft_table;
-  char *program;        /* nft or ipvsadm, full path */
+  char *program;        /* ipvsadm, full path (NULL for nftables: libnftables) */
 } HbLvsDirector;
 
 /* Reads and parses FILE: errors are HB_LVS_CONF_ERROR (IO for a missing file). */
@@ -40,8 +40,8 @@ HbLvsConfig *hb_lvs_config_load_as (const char *path, const char *file, GPtrArra
 
 /* Takes CONFIG (also when it fails). The backend is OVERRIDE unless AUTO, else the config's `backend`,
  * else ipvs when /proc/net/ip_vs exists (path overridable by
- * $SYSTOLE_LVS_PROC_IP_VS), else nftables. Programs: $SYSTOLE_NFT / $SYSTOLE_IPVSADM
- * or nft / ipvsadm on PATH. */
+ * $SYSTOLE_LVS_PROC_IP_VS), else nftables. ipvsadm: $SYSTOLE_IPVSADM, else on PATH;
+ * nftables runs in-process (libnftables). */
 HbLvsDirector *hb_lvs_director_new (HbLvsConfig *config, HbLvsBackend override, GError **error);
 void hb_lvs_director_free (HbLvsDirector *director);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HbLvsDirector, hb_lvs_director_free)
