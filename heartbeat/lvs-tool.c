@@ -337,23 +337,25 @@ signal_checker (Ctx *c, int *pidfd)
   int lock;
 
   *pidfd = -1;
-  if (pid != 0)
+  if (pid == 0)
     {
-      /* Opened before the pid is checked again: the fd then names this very
-       * process, even if it exits and its pid is reused. */
-      *pidfd = pidfd_open (pid, 0);
-      if (hb_lvs_checker_pid (c->paths) != pid)
-        {
-          pid = 0;
-        }
-      else if (*pidfd >= 0)
-        {
-          pidfd_send_signal (*pidfd, SIGTERM, NULL, 0);
-        }
-      else
-        {
-          kill (pid, SIGTERM);
-        }
+      g_unlink (c->paths->pid); /* a stale one, if any */
+      return 0;
+    }
+  /* Opened before the pid is checked again: the fd then names this very
+   * process, even if it exits and its pid is reused. */
+  *pidfd = pidfd_open (pid, 0);
+  if (hb_lvs_checker_pid (c->paths) != pid)
+    {
+      pid = 0;
+    }
+  else if (*pidfd >= 0)
+    {
+      pidfd_send_signal (*pidfd, SIGTERM, NULL, 0);
+    }
+  else
+    {
+      kill (pid, SIGTERM);
     }
   lock = hb_lvs_state_lock (c->paths, TRUE); /* not while the checker is applying */
   g_unlink (c->paths->pid);
