@@ -1,6 +1,8 @@
 /* systole: the LVS director's I/O. See lvs-backend.h. */
 #include "lvs-backend.h"
 
+#include "lvs-nft.h"
+
 #include <string.h>
 
 G_DEFINE_QUARK (hb-lvs-director-error-quark, hb_lvs_director_error)
@@ -43,19 +45,19 @@ resolve_backend (const HbLvsConfig *config, HbLvsBackend override)
                                                                                      : HB_LVS_BACKEND_NFTABLES;
 }
 
+/* ipvsadm: $SYSTOLE_IPVSADM, else on PATH. (nftables needs no program: the
+ * commands run in-process through libnftables.) */
 static char *
-find_program (HbLvsBackend backend, GError **error)
+find_ipvsadm (GError **error)
 {
-  const char *env = g_getenv (backend == HB_LVS_BACKEND_IPVS ? "SYSTOLE_IPVSADM" : "SYSTOLE_NFT");
-  const char *name = backend == HB_LVS_BACKEND_IPVS ? "ipvsadm" : "nft";
-  char *path = g_find_program_in_path (env != NULL && *env != '\0' ? env : name);
+  const char *env = g_getenv ("SYSTOLE_IPVSADM");
+  char *path = g_find_program_in_path (env != NULL && *env != '\0' ? env : "ipvsadm");
 
   if (path == NULL)
     {
       g_set_error (error, HB_LVS_DIRECTOR_ERROR, HB_LVS_DIRECTOR_ERROR_NOT_INSTALLED,
-                   "the %s backend needs '%s', which is not installed (Debian package %s)",
-                   hb_lvs_backend_to_string (backend), env != NULL ? env : name,
-                   backend == HB_LVS_BACKEND_IPVS ? "ipvsadm" : "nftables");
+                   "the ipvs backend needs '%s', which is not installed (Debian package ipvsadm)",
+                   env != NULL ? env : "ipvsadm");
     }
   return path;
 }
@@ -72,10 +74,13 @@ hb_lvs_director_new (HbLvsConfig *config, HbLvsBackend override, GError **error)
     {
       return NULL;
     }
-  d->program = find_program (d->backend, error);
-  if (d->program == NULL)
+  if (d->backend == HB_LVS_BACKEND_IPVS)
     {
-      return NULL;
+      d->program = find_ipvsadm (error);
+      if (d->program == NULL)
+        {
+          return NULL;
+        }
     }
   return g_steal_pointer (&d);
 }
@@ -130,15 +135,21 @@ run (const char *const *argv, const char *input, char **out, char **err_out, GEr
   return TRUE;
 }
 
+/* Our table as the kernel has it; *EXISTS (may be NULL) says whether the table is
+ * there at all (an existing table with none of our rules reads as empty too). */
 static HbLvsTable *
-read_nft (HbLvsDirector *d, GError **error)
+read_nft (HbLvsDirector *d, gboolean *exists, GError **error)
 {
-  const char *argv[] = { d->program, "list", "table", "ip", d->nft_table, NULL };
+  g_autofree char *cmd = g_strdup_printf ("list table ip %s", d->nft_table);
   g_autofree char *out = NULL, *err = NULL;
   g_autoptr (GError) local = NULL;
   HbLvsTable *t;
 
-  if (!run (argv, NULL, &out, &err, &local))
+  if (exists != NULL)
+    {
+      *exists = FALSE;
+    }
+  if (!hb_lvs_nft_run (cmd, cmd, &out, &err, &local))
     {
       /* nft says ENOENT's text when the table does not exist: nothing of ours. */
       if (err != NULL && strstr (err, "No such file or directory") != NULL)
@@ -153,6 +164,10 @@ read_nft (HbLvsDirector *d, GError **error)
     {
       g_set_error (error, HB_LVS_DIRECTOR_ERROR, HB_LVS_DIRECTOR_ERROR_KERNEL, "table ip %s: %s",
                    d->nft_table, local->message);
+    }
+  if (exists != NULL)
+    {
+      *exists = TRUE;
     }
   return t;
 }
@@ -180,7 +195,8 @@ read_ipvs (HbLvsDirector *d, GError **error)
 HbLvsTable *
 hb_lvs_director_read (HbLvsDirector *director, GError **error)
 {
-  return director->backend == HB_LVS_BACKEND_IPVS ? read_ipvs (director, error) : read_nft (director, error);
+  return director->backend == HB_LVS_BACKEND_IPVS ? read_ipvs (director, error)
+                                                   : read_nft (director, NULL, error);
 }
 
 char *
@@ -191,31 +207,76 @@ hb_lvs_director_plan (HbLvsDirector *director, GHashTable *down, GError **error)
 
   if (director->backend == HB_LVS_BACKEND_NFTABLES)
     {
-      return hb_lvs_plan_nft_ruleset (director->nft_table, want);
+      return hb_lvs_plan_nft_ruleset (director->nft_table, want, TRUE);
     }
   have = read_ipvs (director, error);
   return have != NULL ? hb_lvs_plan_ipvs_sync (want, have) : NULL;
 }
 
-/* Feeds SCRIPT to `nft -f -` or `ipvsadm -R`; an empty script runs nothing. */
+/* Feeds SCRIPT to `ipvsadm -R`; an empty script runs nothing. */
 static gboolean
 run_script (HbLvsDirector *d, const char *script, GError **error)
 {
-  const char *nft_argv[] = { d->program, "-f", "-", NULL };
   const char *ipvs_argv[] = { d->program, "-R", NULL };
 
   if (*script == '\0')
     {
       return TRUE;
     }
-  return run (d->backend == HB_LVS_BACKEND_IPVS ? ipvs_argv : nft_argv, script, NULL, NULL, error);
+  return run (ipvs_argv, script, NULL, NULL, error);
+}
+
+/* nftables: the kernel is read first, because what it costs to program depends on
+ * what is there: no table (a start after a failover, the common case) gets a
+ * create-only transaction; a table that already holds exactly DOWN's services is
+ * left alone; anything else is replaced atomically (repair, or a health change). */
+static gboolean
+apply_nft (HbLvsDirector *d, GHashTable *down, GError **error)
+{
+  g_autoptr (HbLvsTable) want = hb_lvs_plan_desired (d->config, down, d->backend);
+  g_autoptr (HbLvsTable) have = NULL;
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *script = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (GError) local = NULL;
+  gboolean exists;
+
+  have = read_nft (d, &exists, error);
+  if (have == NULL)
+    {
+      return FALSE;
+    }
+  if (exists && have->virtuals->len == want->virtuals->len
+      && hb_lvs_table_compare (want, have, problems) == HB_LVS_MATCH_ALL)
+    {
+      return TRUE;
+    }
+  script = hb_lvs_plan_nft_ruleset (d->nft_table, want, exists);
+  if (hb_lvs_nft_run (script, "-f -", NULL, &err, &local))
+    {
+      return TRUE;
+    }
+  /* Created by someone else between our read and our create: replace it. */
+  if (!exists && err != NULL && strstr (err, "File exists") != NULL)
+    {
+      g_free (script);
+      script = hb_lvs_plan_nft_ruleset (d->nft_table, want, TRUE);
+      return hb_lvs_nft_run (script, "-f -", NULL, NULL, error);
+    }
+  g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
 }
 
 gboolean
 hb_lvs_director_apply (HbLvsDirector *director, GHashTable *down, GError **error)
 {
-  g_autofree char *script = hb_lvs_director_plan (director, down, error);
+  g_autofree char *script = NULL;
 
+  if (director->backend == HB_LVS_BACKEND_NFTABLES)
+    {
+      return apply_nft (director, down, error);
+    }
+  script = hb_lvs_director_plan (director, down, error);
   return script != NULL && run_script (director, script, error);
 }
 
@@ -240,8 +301,12 @@ apply_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancell
   ApplyJob *job = data;
   GError *error = NULL;
   int lock = hb_lvs_state_lock (job->paths, TRUE);
-  gboolean ok = hb_lvs_state_write_down (job->paths->down, job->down, &error)
-                && hb_lvs_director_apply (job->director, job->down, &error);
+  /* stop takes the pid file away (under this lock) before it deletes the table:
+   * without it the checker is being stopped and must not program anything back. */
+  gboolean stopping = !g_file_test (job->paths->pid, G_FILE_TEST_EXISTS);
+  gboolean ok = stopping
+                || (hb_lvs_state_write_down (job->paths->down, job->down, &error)
+                    && hb_lvs_director_apply (job->director, job->down, &error));
 
   (void) source;
   (void) cancellable;
@@ -299,27 +364,28 @@ hb_lvs_director_apply_finish (HbLvsDirector *director, GAsyncResult *result, GEr
 gboolean
 hb_lvs_director_remove (HbLvsDirector *director, GError **error)
 {
-  g_autoptr (HbLvsTable) have = hb_lvs_director_read (director, error);
+  g_autoptr (HbLvsTable) have = NULL;
   g_autoptr (HbLvsTable) want = NULL;
   g_autofree char *script = NULL;
 
-  if (have == NULL)
-    {
-      return FALSE;
-    }
   if (director->backend == HB_LVS_BACKEND_NFTABLES)
     {
-      const char *argv[] = { director->program, "delete", "table", "ip", director->nft_table, NULL };
+      g_autofree char *cmd = g_strdup_printf ("delete table ip %s", director->nft_table);
       g_autofree char *err = NULL;
       g_autoptr (GError) local = NULL;
-      /* Deleting only our own table leaves every other table alone. The table
-       * may vanish between read and delete: that is success too. */
-      if (!run (argv, NULL, NULL, &err, &local) && (err == NULL || strstr (err, "No such file") == NULL))
+      /* Deleting only our own table leaves every other table alone. A table
+       * that is not there is success too: nothing of ours to remove. */
+      if (!hb_lvs_nft_run (cmd, cmd, NULL, &err, &local) && (err == NULL || strstr (err, "No such file") == NULL))
         {
           g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;
         }
       return TRUE;
+    }
+  have = read_ipvs (director, error);
+  if (have == NULL)
+    {
+      return FALSE;
     }
   want = hb_lvs_plan_desired (director->config, NULL, director->backend);
   script = hb_lvs_plan_ipvs_remove (want, have);

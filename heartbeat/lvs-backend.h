@@ -1,4 +1,4 @@
-/* systole: the LVS director's I/O: runs nft or ipvsadm with the text that
+/* systole: the LVS director's I/O: runs nft commands (libnftables) or ipvsadm with the text that
  * lib/lvs-plan makes, reads the kernel's table back, keeps the checker's down set
  * in a state file. Used by both systole-lvs and lvs-checker, so a health change
  * goes through exactly the code that start uses.
@@ -27,7 +27,7 @@ typedef struct
   HbLvsConfig *config;
   HbLvsBackend backend; /* resolved: never AUTO */
   char *nft_table;
-  char *program;        /* nft or ipvsadm, full path */
+  char *program;        /* ipvsadm, full path (NULL for nftables: libnftables) */
 } HbLvsDirector;
 
 /* Reads and parses FILE: errors are HB_LVS_CONF_ERROR (IO for a missing file). */
@@ -40,8 +40,8 @@ HbLvsConfig *hb_lvs_config_load_as (const char *path, const char *file, GPtrArra
 
 /* Takes CONFIG (also when it fails). The backend is OVERRIDE unless AUTO, else the config's `backend`,
  * else ipvs when /proc/net/ip_vs exists (path overridable by
- * $SYSTOLE_LVS_PROC_IP_VS), else nftables. Programs: $SYSTOLE_NFT / $SYSTOLE_IPVSADM
- * or nft / ipvsadm on PATH. */
+ * $SYSTOLE_LVS_PROC_IP_VS), else nftables. ipvsadm: $SYSTOLE_IPVSADM, else on PATH;
+ * nftables runs in-process (libnftables). */
 HbLvsDirector *hb_lvs_director_new (HbLvsConfig *config, HbLvsBackend override, GError **error);
 void hb_lvs_director_free (HbLvsDirector *director);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HbLvsDirector, hb_lvs_director_free)
@@ -57,12 +57,15 @@ gboolean hb_lvs_director_apply (HbLvsDirector *director, GHashTable *down, GErro
 
 /* For the checker's main loop: in a worker thread, under the exclusive state lock
  * of PATHS, records DOWN (copied) as the down set and applies it, so status never
- * sees one without the other. DIRECTOR and PATHS must outlive the call. */
+ * sees one without the other. Does nothing (and succeeds) once the pid file is
+ * gone: stop removes it before it deletes the services, so a health change racing
+ * with stop cannot program them back. DIRECTOR and PATHS must outlive the call. */
 void hb_lvs_director_apply_async (HbLvsDirector *director, const HbLvsPaths *paths, GHashTable *down,
                                   GAsyncReadyCallback callback, gpointer user_data);
 gboolean hb_lvs_director_apply_finish (HbLvsDirector *director, GAsyncResult *result, GError **error);
 
-/* Removes this configuration's services (nft: its table), nothing else. */
+/* Removes this configuration's services (nft: its table, without reading it
+ * first; IPVS: reads the table and deletes ours), nothing else. */
 gboolean hb_lvs_director_remove (HbLvsDirector *director, GError **error);
 
 /* After a configuration change: removes what OLD programmed that DIRECTOR no

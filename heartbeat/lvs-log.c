@@ -14,6 +14,7 @@ static struct
   char *logfile;
   gboolean to_stderr;
   gboolean debug;
+  char *last_error; /* the message of the last ERROR line */
 } log_cfg;
 
 static const struct
@@ -61,24 +62,19 @@ append_line (const char *path, const char *line)
   close (fd);
 }
 
-void
-hb_lvs_log (HbLvsLogLevel level, const char *fmt, ...)
+static void
+log_line (const char *ident, HbLvsLogLevel level, const char *msg)
 {
-  va_list ap;
-  g_autofree char *msg = NULL;
   g_autofree char *line = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y/%m/%d_%H:%M:%S");
 
-  if (level == HB_LVS_LOG_DEBUG && !log_cfg.debug)
+  if (level == HB_LVS_LOG_ERROR)
     {
-      return;
+      g_free (log_cfg.last_error);
+      log_cfg.last_error = g_strdup (msg);
     }
-  va_start (ap, fmt);
-  msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  line = g_strdup_printf ("%s[%d]: %s %s: %s\n", log_cfg.ident != NULL ? log_cfg.ident : "systole-lvs",
-                          (int) getpid (), stamp, levels[level].word, msg);
+  line = g_strdup_printf ("%s[%d]: %s %s: %s\n", ident, (int) getpid (), stamp, levels[level].word, msg);
   if (log_cfg.to_stderr)
     {
       fputs (line, stderr);
@@ -88,8 +84,52 @@ hb_lvs_log (HbLvsLogLevel level, const char *fmt, ...)
     {
       append_line (log_cfg.logfile, line);
     }
+  else if (log_cfg.ident != NULL && strcmp (ident, log_cfg.ident) != 0)
+    {
+      /* Another name than the program's (the agent's resource name): syslog
+       * takes its tag from openlog, so it is switched for this one line. */
+      closelog ();
+      openlog (ident, LOG_PID, LOG_DAEMON);
+      syslog (levels[level].priority, "%s: %s", levels[level].word, msg);
+      closelog ();
+      openlog (log_cfg.ident, LOG_PID, LOG_DAEMON);
+    }
   else
     {
       syslog (levels[level].priority, "%s: %s", levels[level].word, msg);
     }
+}
+
+void
+hb_lvs_log (HbLvsLogLevel level, const char *fmt, ...)
+{
+  va_list ap;
+  g_autofree char *msg = NULL;
+
+  if (level == HB_LVS_LOG_DEBUG && !log_cfg.debug)
+    {
+      return;
+    }
+  va_start (ap, fmt);
+  msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  log_line (log_cfg.ident != NULL ? log_cfg.ident : "systole-lvs", level, msg);
+}
+
+void
+hb_lvs_log_as (const char *ident, HbLvsLogLevel level, const char *fmt, ...)
+{
+  va_list ap;
+  g_autofree char *msg = NULL;
+
+  va_start (ap, fmt);
+  msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  log_line (ident, level, msg);
+}
+
+const char *
+hb_lvs_log_last_error (void)
+{
+  return log_cfg.last_error;
 }

@@ -26,4 +26,12 @@ void hb_lvs_log_setup (const char *ident, const char *logfile, gboolean to_stder
 
 void hb_lvs_log (HbLvsLogLevel level, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 
+/* The same, with IDENT instead of the program's name (the LVS agent logs its own
+ * lines under its resource name, as the shell agent did). */
+void hb_lvs_log_as (const char *ident, HbLvsLogLevel level, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+
+/* The message of the last ERROR line logged (NULL if none): the agent's
+ * ocf-exit-reason. */
+const char *hb_lvs_log_last_error (void);
+
 G_END_DECLS

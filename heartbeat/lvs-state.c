@@ -59,8 +59,8 @@ hb_lvs_paths_ensure_dir (const HbLvsPaths *paths, GError **error)
 }
 
 /* /proc/PID/stat's third field is the state; Z = exited but not yet reaped. */
-static gboolean
-is_live_checker (pid_t pid)
+gboolean
+hb_lvs_checker_alive (pid_t pid)
 {
   g_autofree char *stat_path = g_strdup_printf ("/proc/%d/stat", (int) pid);
   g_autofree char *cmd_path = g_strdup_printf ("/proc/%d/cmdline", (int) pid);
@@ -93,7 +93,7 @@ hb_lvs_checker_pid (const HbLvsPaths *paths)
       return 0;
     }
   pid = g_ascii_strtoull (g_strstrip (text), NULL, 10);
-  if (pid == 0 || pid > G_MAXINT || !is_live_checker ((pid_t) pid))
+  if (pid == 0 || pid > G_MAXINT || !hb_lvs_checker_alive ((pid_t) pid))
     {
       return 0;
     }

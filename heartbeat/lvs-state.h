@@ -45,4 +45,7 @@ void hb_lvs_state_unlock (int fd);
  * belongs to another program). */
 pid_t hb_lvs_checker_pid (const HbLvsPaths *paths);
 
+/* Whether PID is a live lvs-checker (not a zombie, not another program). */
+gboolean hb_lvs_checker_alive (pid_t pid);
+
 G_END_DECLS

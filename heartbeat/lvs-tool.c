@@ -1,6 +1,7 @@
 /* systole-lvs: programs, removes and checks one lvs.conf's virtual services, and
- * starts/stops its real-server health checker. resource.d/LVS is a thin shell
- * front end to this tool; it can also be run by hand:
+ * starts/stops its real-server health checker. Called as LVS (resource.d/LVS is
+ * this program) or `systole-lvs agent`, it is the resource agent (lvs-agent.c);
+ * it can also be run by hand:
  *
  *   systole-lvs check /etc/ha.d/lvs.conf     # configuration test, -v dumps it
  *   systole-lvs show /etc/ha.d/lvs.conf      # what start would run
@@ -15,6 +16,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
@@ -24,6 +26,7 @@
 #include "lvs-backend.h"
 #include "lvs-log.h"
 #include "lvs-state.h"
+#include "lvs-tool.h"
 
 enum
 {
@@ -38,20 +41,14 @@ enum
 #define CHECKER_READY_TIMEOUT_MS 10000
 #define CHECKER_STOP_TIMEOUT_MS 5000
 
-typedef struct
-{
-  char *state_dir;
-  char *backend;
-  char *log_file;
-  char *checker;
-  gboolean verbose;
-} Options;
+typedef HbLvsToolOptions Options;
 
 typedef struct
 {
   const Options *opt;
   HbLvsPaths *paths;
   HbLvsBackend backend;
+  GString *out; /* what the command says on stdout */
 } Ctx;
 
 /* The exit code a loading error deserves. */
@@ -145,9 +142,9 @@ cmd_check (Ctx *c)
   if (c->opt->verbose)
     {
       dump = hb_lvs_config_dump (d->config);
-      fputs (dump, stdout);
+      g_string_append (c->out, dump);
     }
-  printf ("%s: configuration OK (backend %s, %u virtual services, %u real servers)\n", c->paths->config,
+  g_string_append_printf (c->out, "%s: configuration OK (backend %s, %u virtual services, %u real servers)\n", c->paths->config,
           hb_lvs_backend_to_string (d->backend), d->config->services->len, count_reals (d->config));
   return RC_OK;
 }
@@ -168,7 +165,7 @@ cmd_show (Ctx *c)
     {
       return fail (error, "cannot show the plan");
     }
-  fputs (plan, stdout);
+  g_string_append (c->out, plan);
   return RC_OK;
 }
 
@@ -276,37 +273,108 @@ start_checker (Ctx *c, GError **error)
   return TRUE;
 }
 
+/* Waits up to TIMEOUT_MS for the process behind PIDFD to exit: poll wakes the
+ * moment it does (no sleep-and-recheck). Without a pidfd (kernel < 5.3), checks
+ * /proc every millisecond. */
 static gboolean
-stop_checker (Ctx *c, GError **error)
+wait_gone (pid_t pid, int pidfd, int timeout_ms)
 {
-  pid_t pid = hb_lvs_checker_pid (c->paths);
-  gint64 deadline = g_get_monotonic_time () + CHECKER_STOP_TIMEOUT_MS * 1000;
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
 
+  if (pidfd >= 0)
+    {
+      int n;
+      do
+        {
+          n = poll (&pfd, 1, timeout_ms);
+        }
+      while (n < 0 && errno == EINTR && g_get_monotonic_time () < deadline);
+      return n > 0;
+    }
+  while (hb_lvs_checker_alive (pid))
+    {
+      if (g_get_monotonic_time () >= deadline)
+        {
+          return FALSE;
+        }
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+/* Ends the checker PID (from hb_lvs_checker_pid; 0: none) and waits until it is
+ * gone. PIDFD: from pidfd_open before anything else, or -1. */
+static gboolean
+end_checker (Ctx *c, pid_t pid, int pidfd, GError **error)
+{
   if (pid == 0)
     {
-      g_unlink (c->paths->pid);
       return TRUE;
     }
-  kill (pid, SIGTERM);
-  while (hb_lvs_checker_pid (c->paths) == pid && g_get_monotonic_time () < deadline)
-    {
-      g_usleep (20000);
-    }
-  if (hb_lvs_checker_pid (c->paths) == pid)
+  if (!wait_gone (pid, pidfd, CHECKER_STOP_TIMEOUT_MS))
     {
       hb_lvs_log (HB_LVS_LOG_WARN, "health checker pid %d ignored SIGTERM for 5 s: SIGKILL", (int) pid);
       kill (pid, SIGKILL);
-      g_usleep (100000);
+      if (!wait_gone (pid, pidfd, 1000))
+        {
+          g_set_error (error, HB_LVS_DIRECTOR_ERROR, HB_LVS_DIRECTOR_ERROR_COMMAND,
+                       "health checker pid %d does not exit", (int) pid);
+          return FALSE;
+        }
     }
-  if (hb_lvs_checker_pid (c->paths) == pid)
-    {
-      g_set_error (error, HB_LVS_DIRECTOR_ERROR, HB_LVS_DIRECTOR_ERROR_COMMAND,
-                   "health checker pid %d does not exit", (int) pid);
-      return FALSE;
-    }
-  g_unlink (c->paths->pid);
   hb_lvs_log (HB_LVS_LOG_INFO, "health checker for %s stopped (pid %d)", c->paths->config, (int) pid);
   return TRUE;
+}
+
+/* Signals the checker to end and takes away its pid file, which tells it not to
+ * touch the kernel any more (see hb_lvs_director_apply_async). Returns its pid (0:
+ * none) and a pidfd to wait on in *PIDFD (-1 if none). */
+static pid_t
+signal_checker (Ctx *c, int *pidfd)
+{
+  pid_t pid = hb_lvs_checker_pid (c->paths);
+  int lock;
+
+  *pidfd = -1;
+  if (pid == 0)
+    {
+      g_unlink (c->paths->pid); /* a stale one, if any */
+      return 0;
+    }
+  /* Opened before the pid is checked again: the fd then names this very
+   * process, even if it exits and its pid is reused. */
+  *pidfd = pidfd_open (pid, 0);
+  if (hb_lvs_checker_pid (c->paths) != pid)
+    {
+      pid = 0;
+    }
+  else if (*pidfd >= 0)
+    {
+      pidfd_send_signal (*pidfd, SIGTERM, NULL, 0);
+    }
+  else
+    {
+      kill (pid, SIGTERM);
+    }
+  lock = hb_lvs_state_lock (c->paths, TRUE); /* not while the checker is applying */
+  g_unlink (c->paths->pid);
+  hb_lvs_state_unlock (lock);
+  return pid;
+}
+
+static gboolean
+stop_checker (Ctx *c, GError **error)
+{
+  int pidfd;
+  pid_t pid = signal_checker (c, &pidfd);
+  gboolean ok = end_checker (c, pid, pidfd, error);
+
+  if (pidfd >= 0)
+    {
+      close (pidfd);
+    }
+  return ok;
 }
 
 /* NAT replies pass through the director: without forwarding nothing answers. */
@@ -409,6 +477,9 @@ cmd_start (Ctx *c)
   return RC_OK;
 }
 
+/* The checker is told to end first and its pid file goes (it then leaves the
+ * kernel alone), the services are deleted while it exits (that is when traffic
+ * stops being forwarded), and stop returns once the checker is gone. */
 static int
 cmd_stop (Ctx *c)
 {
@@ -416,27 +487,38 @@ cmd_stop (Ctx *c)
   g_autoptr (HbLvsDirector) d = NULL;
   const char *source = g_file_test (c->paths->conf_copy, G_FILE_TEST_EXISTS) ? c->paths->conf_copy
                                                                              : c->paths->config;
+  int pidfd, lock;
+  pid_t pid = signal_checker (c, &pidfd);
+  gboolean ok;
 
-  if (!stop_checker (c, &error))
-    {
-      return fail (error, "stop failed");
-    }
   /* Remove what start programmed: its saved copy, else the file as it is now. */
   d = open_director (c, source, FALSE, &error);
   if (d == NULL && source == c->paths->config)
     {
+      ok = end_checker (c, pid, pidfd, NULL);
       /* start saves its copy before it programs anything: without a copy nothing
        * was started from this state directory, so stop has nothing to undo. */
       hb_lvs_log (HB_LVS_LOG_INFO, "%s: not started (%s): nothing to stop", c->paths->config, error->message);
-      return RC_OK;
+      g_clear_error (&error);
+    }
+  else
+    {
+      lock = hb_lvs_state_lock (c->paths, TRUE);
+      ok = d != NULL && hb_lvs_director_remove (d, &error);
+      hb_lvs_state_unlock (lock);
+      ok = end_checker (c, pid, pidfd, ok ? &error : NULL) && ok;
+    }
+  if (pidfd >= 0)
+    {
+      close (pidfd);
+    }
+  if (error != NULL)
+    {
+      return fail (error, "stop failed");
     }
   if (d == NULL)
     {
-      return fail (error, "stop failed");
-    }
-  if (!hb_lvs_director_remove (d, &error))
-    {
-      return fail (error, "stop failed");
+      return RC_OK;
     }
   g_unlink (c->paths->down);
   g_unlink (c->paths->conf_copy);
@@ -472,12 +554,12 @@ cmd_status (Ctx *c)
     }
   if (match == HB_LVS_MATCH_NONE)
     {
-      printf ("stopped\n");
+      g_string_append_printf (c->out, "stopped\n");
       return RC_NOT_RUNNING;
     }
   if (match == HB_LVS_MATCH_ALL && (checking || !config_has_checks (d->config)))
     {
-      printf ("running (backend %s, %u virtual services, %u real servers failing their checks)\n",
+      g_string_append_printf (c->out, "running (backend %s, %u virtual services, %u real servers failing their checks)\n",
               hb_lvs_backend_to_string (d->backend), d->config->services->len,
               down != NULL ? g_hash_table_size (down) : 0);
       return RC_OK;
@@ -486,10 +568,10 @@ cmd_status (Ctx *c)
     {
       g_ptr_array_add (problems, g_strdup ("the real-server health checker is not running"));
     }
-  printf ("degraded: the kernel table differs from %s\n", c->paths->config);
+  g_string_append_printf (c->out, "degraded: the kernel table differs from %s\n", c->paths->config);
   for (guint i = 0; i < problems->len; i++)
     {
-      printf ("  %s\n", (const char *) g_ptr_array_index (problems, i));
+      g_string_append_printf (c->out, "  %s\n", (const char *) g_ptr_array_index (problems, i));
     }
   return RC_GENERIC;
 }
@@ -507,8 +589,8 @@ static const Command commands[] = {
   { "stop", cmd_stop },   { "status", cmd_status },
 };
 
-static gboolean
-parse_backend (const char *s, HbLvsBackend *out)
+gboolean
+hb_lvs_tool_parse_backend (const char *s, HbLvsBackend *out)
 {
   static const HbLvsBackend all[] = { HB_LVS_BACKEND_AUTO, HB_LVS_BACKEND_IPVS, HB_LVS_BACKEND_NFTABLES };
 
@@ -524,6 +606,34 @@ parse_backend (const char *s, HbLvsBackend *out)
 }
 
 int
+hb_lvs_tool_command (const HbLvsToolOptions *opt, HbLvsBackend backend, const char *command,
+                     const char *config, GString *out)
+{
+  g_autoptr (HbLvsPaths) paths = hb_lvs_paths_new (opt->state_dir, config);
+  Ctx c = { opt, paths, backend, out };
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (strcmp (command, commands[i].name) == 0)
+        {
+          return commands[i].fn (&c);
+        }
+    }
+  fprintf (stderr, "systole-lvs: unknown command '%s' (check, show, start, stop or status)\n", command);
+  return RC_ARGS;
+}
+
+/* Called as LVS (resource.d/LVS and the OCF agent are this program under that
+ * name), or `systole-lvs agent ...`: the resource agent. */
+static gboolean
+is_agent (int argc, char **argv)
+{
+  g_autofree char *base = g_path_get_basename (argv[0]);
+
+  return strcmp (base, "LVS") == 0 || (argc >= 2 && strcmp (argv[1], "agent") == 0);
+}
+
+int
 main (int argc, char **argv)
 {
   Options opt = { 0 };
@@ -535,35 +645,34 @@ main (int argc, char **argv)
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt.verbose, "check: print the configuration canonically", NULL },
     { NULL },
   };
-  g_autoptr (GOptionContext) octx = g_option_context_new ("check|show|start|stop|status LVS.CONF");
+  g_autoptr (GOptionContext) octx = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (HbLvsPaths) paths = NULL;
-  Ctx c = { &opt, NULL, HB_LVS_BACKEND_AUTO };
-  int rc = RC_ARGS;
+  g_autoptr (GString) out = g_string_new (NULL);
+  HbLvsBackend backend = HB_LVS_BACKEND_AUTO;
+  int rc;
 
+  if (is_agent (argc, argv))
+    {
+      gboolean sub = strcmp (argv[1 < argc ? 1 : 0], "agent") == 0;
+      return hb_lvs_agent_main (argc - sub, argv + sub);
+    }
+  octx = g_option_context_new ("check|show|start|stop|status LVS.CONF");
   g_option_context_add_main_entries (octx, entries, NULL);
-  g_option_context_set_summary (octx, "Programs the LVS virtual services of one lvs.conf (IPVS or nftables).");
-  if (!g_option_context_parse (octx, &argc, &argv, &error) || argc != 3 || !parse_backend (opt.backend, &c.backend))
+  g_option_context_set_summary (octx, "Programs the LVS virtual services of one lvs.conf (IPVS or nftables).\n"
+                                      "As `systole-lvs agent ARGS` (or when called LVS) it is the LVS resource agent.");
+  if (!g_option_context_parse (octx, &argc, &argv, &error) || argc != 3
+      || !hb_lvs_tool_parse_backend (opt.backend, &backend))
     {
       fprintf (stderr, "systole-lvs: %s\nUsage: systole-lvs [OPTION...] check|show|start|stop|status LVS.CONF\n",
                error != NULL ? error->message : argc != 3 ? "expected a command and a configuration file"
                                                          : "--backend must be auto, ipvs or nftables");
-      return RC_ARGS;
+      rc = RC_ARGS;
     }
-  paths = hb_lvs_paths_new (opt.state_dir, argv[2]);
-  c.paths = paths;
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+  else
     {
-      if (strcmp (argv[1], commands[i].name) == 0)
-        {
-          hb_lvs_log_setup ("systole-lvs", opt.log_file, TRUE, FALSE);
-          rc = commands[i].fn (&c);
-          break;
-        }
-      if (i + 1 == G_N_ELEMENTS (commands))
-        {
-          fprintf (stderr, "systole-lvs: unknown command '%s' (check, show, start, stop or status)\n", argv[1]);
-        }
+      hb_lvs_log_setup ("systole-lvs", opt.log_file, TRUE, FALSE);
+      rc = hb_lvs_tool_command (&opt, backend, argv[1], argv[2], out);
+      fputs (out->str, stdout);
     }
   g_free (opt.state_dir);
   g_free (opt.backend);

@@ -94,10 +94,11 @@ char *hb_lvs_plan_ipvs_remove (const HbLvsTable *desired, const HbLvsTable *curr
 /* "systole_lvs_<name>": one table per configuration, so stop deletes only it. */
 char *hb_lvs_plan_nft_table (const HbLvsConfig *config);
 
-/* A script for `nft -f` that replaces TABLE atomically with DESIRED (one
- * transaction: add, delete, create), DNAT with a numgen (rr, wrr) or jhash (sh)
- * map whose ranges are sized by weight. */
-char *hb_lvs_plan_nft_ruleset (const char *table, const HbLvsTable *desired);
+/* A script for `nft -f` that programs TABLE with DESIRED: DNAT with a numgen (rr,
+ * wrr) or jhash (sh) map whose ranges are sized by weight. REPLACE: one atomic
+ * transaction (add, delete, create) for a table that exists; else create only,
+ * for a table that does not (much cheaper: deleting a table waits for the kernel). */
+char *hb_lvs_plan_nft_ruleset (const char *table, const HbLvsTable *desired, gboolean replace);
 
 /* Reads `nft list table ip TABLE` output back into a table (rules we wrote). */
 HbLvsTable *hb_lvs_plan_nft_parse_listing (const char *text, GError **error);

@@ -139,6 +139,20 @@ ok $([ $? = 2 ]; echo $?) "Heartbeat-style unknown action: 2"
 "$agent" >/dev/null 2>&1
 ok $([ $? = 2 ]; echo $?) "no arguments: usage, 2"
 
+# ---- the agent is systole-lvs itself -----------------------------------------------------
+tool=$abs_top_builddir/heartbeat/systole-lvs
+[ "$("$tool" agent meta-data)" = "$("$agent" meta-data)" ] && [ -n "$("$agent" meta-data)" ]
+ok $? "'systole-lvs agent meta-data' is the agent's meta-data"
+out=$(lab_exec dir "$tool" agent "$tmp/good.conf" status 2>/dev/null); rc=$?
+[ "$rc" = 3 ] && [ "$out" = stopped ]
+ok $? "'systole-lvs agent CONF status' speaks the Heartbeat convention (got '$out', $rc)"
+# One call, one process: the tool's lines and the agent's own carry one pid.
+: > "$HA_LOGFILE"
+hb "$tmp/bad.conf" start >/dev/null 2>&1
+pids=$(sed -n 's/^\(LVS\|systole-lvs\)\[\([0-9]*\)\].*/\2/p' "$HA_LOGFILE" | sort -u)
+[ -n "$pids" ] && [ "$(echo "$pids" | wc -l)" = 1 ] && grep -q "^LVS\[$pids\]: .* ERROR: .*bad.conf: start failed (exit 6)" "$HA_LOGFILE"
+ok $? "the agent runs the tool in-process (one pid in the log: ${pids//$'\n'/ })"
+
 [ -z "$(lab_exec dir nft list tables | grep systole_lvs)" ]
 ok $? "no systole table left behind"
 done_testing

@@ -71,10 +71,32 @@ test_nft_ruleset (void)
   g_autoptr (HbLvsConfig) c = load ("nat.conf");
   g_autoptr (HbLvsTable) want = hb_lvs_plan_desired (c, NULL, HB_LVS_BACKEND_NFTABLES);
   g_autofree char *table = hb_lvs_plan_nft_table (c);
-  g_autofree char *rules = hb_lvs_plan_nft_ruleset (table, want);
+  g_autofree char *rules = hb_lvs_plan_nft_ruleset (table, want, TRUE);
 
   g_assert_cmpstr (table, ==, "systole_lvs_web");
   assert_golden (rules, "nat.nft");
+}
+
+/* The table is not there yet: the same table and chain, created without the
+ * add + delete pair (a delete makes the kernel wait 10-25 ms for nothing). The
+ * body must be the replace script's, byte for byte. */
+static void
+test_nft_ruleset_create (void)
+{
+  g_autoptr (HbLvsConfig) c = load ("nat.conf");
+  g_autoptr (HbLvsTable) want = hb_lvs_plan_desired (c, NULL, HB_LVS_BACKEND_NFTABLES);
+  g_autofree char *create = hb_lvs_plan_nft_ruleset ("systole_lvs_web", want, FALSE);
+  g_autofree char *replace = hb_lvs_plan_nft_ruleset ("systole_lvs_web", want, TRUE);
+  const char *create_body = strstr (create, "table ip systole_lvs_web {");
+  const char *replace_body = strstr (replace, "table ip systole_lvs_web {");
+
+  assert_golden (create, "nat-create.nft");
+  g_assert_true (g_str_has_prefix (create, "create table ip systole_lvs_web\n"));
+  g_assert_null (strstr (create, "delete"));
+  g_assert_nonnull (strstr (replace, "delete table ip systole_lvs_web\n"));
+  g_assert_nonnull (create_body);
+  g_assert_nonnull (replace_body);
+  g_assert_cmpstr (create_body, ==, replace_body);
 }
 
 /* A failed real server is left out of the map, inhibit_on_failure or not. */
@@ -85,7 +107,7 @@ test_nft_ruleset_down (void)
   g_autoptr (GHashTable) down = down_set ("tcp 192.0.2.100:80 198.51.100.11:8080",
                                           "tcp 192.0.2.100:443 198.51.100.13:443", NULL);
   g_autoptr (HbLvsTable) want = hb_lvs_plan_desired (c, down, HB_LVS_BACKEND_NFTABLES);
-  g_autofree char *rules = hb_lvs_plan_nft_ruleset ("systole_lvs_web", want);
+  g_autofree char *rules = hb_lvs_plan_nft_ruleset ("systole_lvs_web", want, TRUE);
 
   assert_golden (rules, "nat-down.nft");
 }
@@ -339,6 +361,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/lvs-plan/nft/ruleset", test_nft_ruleset);
+  g_test_add_func ("/lvs-plan/nft/ruleset-create", test_nft_ruleset_create);
   g_test_add_func ("/lvs-plan/nft/ruleset-down", test_nft_ruleset_down);
   g_test_add_func ("/lvs-plan/nft/listing-roundtrip", test_nft_listing_roundtrip);
   g_test_add_func ("/lvs-plan/nft/listing-degraded", test_nft_listing_degraded);
