@@ -158,19 +158,27 @@ EOF
 
 # sc_agent_wrapper DIR AGENT: DIR/etc/resource.d/AGENT runs the build tree's
 # agent with this node's own state directories (namespaces share the host's
-# /run) and the build tree's helpers, whatever environment the caller gives.
+# /run) and the build tree's helpers, whatever environment the caller gives
+# (Heartbeat 3.0.6 passes no SYSTOLE_* variables to its scripts).
 sc_agent_wrapper() {
   local dir=$1 agent=$2
   mkdir -p "$dir/etc/resource.d" "$dir/rsctmp" "$dir/lvs"
   cat > "$dir/etc/resource.d/$agent" <<EOF
 #!/bin/sh
 export SYSTOLE_LIBEXEC='$SC_BUILD/resource.d'
-export SYSTOLE_LVS_TOOL='$SC_BUILD/heartbeat/systole-lvs'
 export SYSTOLE_LVS_STATEDIR='$dir/lvs' HA_RSCTMP='$dir/rsctmp'
 : "\${HA_LOGFILE:=$dir/log}"; export HA_LOGFILE
 exec '$SC_BUILD/resource.d/$agent' "\$@"
 EOF
   chmod 755 "$dir/etc/resource.d/$agent"
+}
+
+# sc_agent_link DIR AGENT: DIR/etc/resource.d/AGENT is the build tree's agent
+# itself, as an installed one would be (no shell in between); our daemon
+# passes the node's directories in the environment (sc_ours_start).
+sc_agent_link() {
+  mkdir -p "$1/etc/resource.d" "$1/lvs"
+  ln -sf "$SC_BUILD/resource.d/$2" "$1/etc/resource.d/$2"
 }
 
 # sc_ours_conf NODE HARESOURCES-LINE HA.CF-LINES...: NODE's config tree under
@@ -181,15 +189,16 @@ sc_ours_conf() {
     "auto_failback off" "node ld1" "node ld2")
   printf '%s\n' "$line" > "$dir/etc/haresources"
   sc_lvs_conf "$dir/etc/lvs.conf"
-  sc_agent_wrapper "$dir" IPaddr
-  sc_agent_wrapper "$dir" LVS
+  sc_agent_link "$dir" IPaddr
+  sc_agent_link "$dir" LVS
   mkdir -p "$dir/init.d"
 }
 
 # sc_ours_start NODE: our heartbeat in NODE, host name NODE; Sets DL_PID_NODE.
 sc_ours_start() {
   local dir=$DL_TMP/$1
-  SYSTOLE_LIBEXEC=$SC_BUILD/resource.d dl_start "$1" "$1" --initdir "$dir/init.d"
+  SYSTOLE_LIBEXEC=$SC_BUILD/resource.d SYSTOLE_LVS_STATEDIR=$dir/lvs \
+    dl_start "$1" "$1" --initdir "$dir/init.d"
 }
 
 # sc_tool NODE PROG ARGS...: cl_status / hb_standby / hb_takeover in NODE.
