@@ -2,7 +2,6 @@
 #include "rtnl-sock.h"
 
 #include <errno.h>
-#include <gio/gio.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <string.h>
@@ -16,7 +15,7 @@
 static gboolean
 errno_error (GError **error, int err, const char *what)
 {
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err), "rtnetlink %s: %s", what,
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err), "rtnetlink %s: %s", what,
                g_strerror (err));
   return FALSE;
 }

@@ -16,7 +16,7 @@ typedef struct
 
 #define HB_RTNL_SOCK_INIT { -1, 0 }
 
-/* Opens the socket (close-on-exec). Errors are G_IO_ERROR from errno. */
+/* Opens the socket (close-on-exec). Errors are G_FILE_ERROR from errno. */
 gboolean hb_rtnl_sock_open (HbRtnlSock *sock, GError **error);
 
 void hb_rtnl_sock_close (HbRtnlSock *sock);
