@@ -501,7 +501,11 @@ do_monitor (Agent *a)
   found = find_ours (a, addrs);
   if (found->len == 0)
     return HB_OCF_NOT_RUNNING;
-  if ((rc = validate (a)) != HB_OCF_SUCCESS)
+  /* A routine monitor tells stderr only about trouble. */
+  a->log.quiet = TRUE;
+  rc = validate (a);
+  a->log.quiet = FALSE;
+  if (rc != HB_OCF_SUCCESS)
     return rc;
   if (found_on (found, if_nametoindex (a->res.nic)))
     return HB_OCF_SUCCESS;

@@ -80,7 +80,7 @@ hb_ralog (HbRalog *log, HbIpaddrLogLevel level, const char *format, ...)
     told = append_line (log->logfile, line);
   if (to_syslog (log, level, message))
     told = TRUE;
-  if (level == HB_IPADDR_LOG_ERROR || level == HB_IPADDR_LOG_WARN || !told)
+  if (level == HB_IPADDR_LOG_ERROR || level == HB_IPADDR_LOG_WARN || (!told && !log->quiet))
     {
       fputs (line, stderr);
       fflush (stderr);

@@ -22,6 +22,7 @@ typedef struct
   int facility;
   char ident[64];        /* NAME[PID]; openlog keeps a pointer to it */
   gboolean syslog_open;
+  gboolean quiet;        /* INFO and DEBUG never fall back to stderr */
 } HbRalog;
 
 /* Reads HA_LOGFILE and HA_LOGFACILITY. */
