@@ -121,6 +121,29 @@ hb_ipaddr_status_word (HbOcfCode monitor, int *lsb_out)
     }
 }
 
+/* include/linux/sched.h: "getting shut down". */
+#define PF_EXITING 0x00000004u
+
+gboolean
+hb_ipaddr_proc_stat_ended (const char *stat)
+{
+  /* The command name may hold spaces and parentheses: fields start after
+   * the last ')'. */
+  const char *end = strrchr (stat, ')');
+  g_auto (GStrv) fields = NULL;
+  guint64 flags;
+
+  if (end == NULL || end[1] != ' ')
+    return FALSE;
+  fields = g_strsplit (end + 2, " ", 8);
+  if (g_strv_length (fields) < 7)
+    return FALSE;
+  if (strcmp (fields[0], "Z") == 0 || strcmp (fields[0], "X") == 0)
+    return TRUE;
+  return g_ascii_string_to_unsigned (fields[6], 10, 0, G_MAXUINT32, &flags, NULL)
+         && (flags & PF_EXITING) != 0;
+}
+
 static const struct
 {
   const char *word;

@@ -63,6 +63,13 @@ gboolean hb_ipaddr_label_pick (const char *nic, const char *const *used, guint f
  * (LSB 3) or "unknown" (LSB 4). */
 const char *hb_ipaddr_status_word (HbOcfCode monitor, int *lsb_out);
 
+/* From the text of /proc/PID/stat: has the process stopped for good? TRUE
+ * for a zombie (Z, X) and for a process already in exit (PF_EXITING in the
+ * flags word, field 9; proc(5), PF_* of the kernel's sched.h): it sends
+ * nothing any more, though closing its sockets may take the kernel a few
+ * more milliseconds. FALSE for a live process or text that does not parse. */
+gboolean hb_ipaddr_proc_stat_ended (const char *stat);
+
 /* Agent log levels and their syslog priorities. */
 typedef enum
 {

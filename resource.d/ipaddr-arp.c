@@ -110,18 +110,15 @@ hb_ipaddr_arp_start (char *const argv[], const char *pidfile, HbRalog *log, GErr
   return TRUE;
 }
 
-/* Gone, or a zombie (its parent, maybe init, has not reaped it yet). */
+/* Gone, a zombie (its parent, maybe init, has not reaped it yet), or in
+ * exit: it sends nothing more. */
 static gboolean
 process_gone (pid_t pid)
 {
   g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
   g_autofree char *stat = NULL;
-  const char *end;
 
-  if (!g_file_get_contents (path, &stat, NULL, NULL))
-    return TRUE;
-  end = strrchr (stat, ')');
-  return end == NULL || g_str_has_prefix (end, ") Z");
+  return !g_file_get_contents (path, &stat, NULL, NULL) || hb_ipaddr_proc_stat_ended (stat);
 }
 
 static gboolean
@@ -146,11 +143,15 @@ hb_ipaddr_pidfile_kill (const char *pidfile, const char *comm)
       && g_ascii_string_to_unsigned (g_strstrip (text), 10, 1, G_MAXINT, &pid, NULL)
       && runs_program ((pid_t) pid, comm) && kill ((pid_t) pid, SIGTERM) == 0)
     {
-      /* send_arp ends within its current packet; poll quickly, then less. */
+      /* send_arp ends at once; poll quickly, then less. */
       gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
       gulong nap = 200;
 
-      while (!process_gone ((pid_t) pid) && g_get_monotonic_time () < deadline)
+      /* send_arp removes its pid file as it leaves its send loop, before
+       * releasing its packet socket (which can take the kernel 10-25 ms):
+       * from then on it sends nothing, and nothing needs to wait for it. */
+      while (g_file_test (pidfile, G_FILE_TEST_EXISTS) && !process_gone ((pid_t) pid)
+             && g_get_monotonic_time () < deadline)
         {
           g_usleep (nap);
           nap = MIN (nap * 2, 20000);

@@ -20,7 +20,8 @@ gboolean hb_ipaddr_arp_start (char *const argv[], const char *pidfile, HbRalog *
 
 /* Ends the process whose pid `pidfile` holds if it still runs a program
  * called `comm` (a stale pid may be someone else's by now), waiting at most
- * about a second for it to go; removes the file. */
+ * about a second until it is gone, exiting, or has removed `pidfile` itself
+ * (send_arp does as it stops sending); removes the file. */
 void hb_ipaddr_pidfile_kill (const char *pidfile, const char *comm);
 
 G_END_DECLS

@@ -186,6 +186,35 @@ test_status (gconstpointer data)
   g_assert_cmpint (lsb, ==, c->lsb);
 }
 
+typedef struct
+{
+  const char *stat;
+  gboolean ended;
+} StatCase;
+
+static const StatCase stat_cases[] = {
+  { "1234 (send_arp) S 1 1234 1234 0 -1 4194560 120 0 0 0 0 0 0 0 20 0 1 0 5 0 0", FALSE },
+  { "1234 (send_arp) R 1 1234 1234 0 -1 4194304 120 0 0 0 0 0 0 0 20 0 1 0 5 0 0", FALSE },
+  { "1234 (send_arp) D 1 1234 1234 0 -1 4194308 120 0 0 0 0 0 0 0 20 0 1 0 5 0 0", TRUE },
+  { "1234 (send_arp) Z 1 1234 1234 0 -1 4227084 120 0 0 0 0 0 0 0 20 0 1 0 5 0 0", TRUE },
+  { "1234 (send_arp) X 1 1234 1234 0 -1 0 0", TRUE },
+  { "1234 (a) b) S 1 1234 1234 0 -1 4 0", TRUE },
+  { "1234 (a) b) S 1 1234 1234 0 -1 8 0", FALSE },
+  { "1234 (x) S 1 2", FALSE },
+  { "1234 (x) S 1 1234 1234 0 -1 notanumber 0", FALSE },
+  { "1234 (x)", FALSE },
+  { "garbage", FALSE },
+  { "", FALSE },
+};
+
+static void
+test_stat (gconstpointer data)
+{
+  const StatCase *c = data;
+
+  g_assert_cmpint (hb_ipaddr_proc_stat_ended (c->stat), ==, c->ended);
+}
+
 static void
 test_log_line (void)
 {
@@ -231,6 +260,11 @@ main (int argc, char **argv)
     {
       g_autofree char *name = g_strdup_printf ("/ipaddr-agent/status/%u", i);
       g_test_add_data_func (name, &status_cases[i], test_status);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (stat_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/ipaddr-agent/proc-stat/%u", i);
+      g_test_add_data_func (name, &stat_cases[i], test_stat);
     }
   g_test_add_func ("/ipaddr-agent/log-line", test_log_line);
   return g_test_run ();
