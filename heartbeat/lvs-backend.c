@@ -2,8 +2,10 @@
 #include "lvs-backend.h"
 
 #include "lvs-nft.h"
+#include "lvs-spawn.h"
 
 #include <string.h>
+#include <sys/wait.h>
 
 G_DEFINE_QUARK (hb-lvs-director-error-quark, hb_lvs_director_error)
 
@@ -103,25 +105,21 @@ hb_lvs_director_free (HbLvsDirector *director)
 static gboolean
 run (const char *const *argv, const char *input, char **out, char **err_out, GError **error)
 {
-  g_autoptr (GSubprocess) proc = NULL;
   g_autofree char *out_text = NULL, *err_text = NULL;
   g_autofree char *cmdline = g_strjoinv (" ", (char **) argv);
-  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE
-                           | (input != NULL ? G_SUBPROCESS_FLAGS_STDIN_PIPE : 0);
+  int status = 0;
 
-  proc = g_subprocess_newv (argv, flags, error);
-  if (proc == NULL || !g_subprocess_communicate_utf8 (proc, input, NULL, &out_text, &err_text, error))
+  if (!hb_lvs_spawn_sync (argv, input, &out_text, &err_text, &status, error))
     {
       return FALSE;
     }
-  if (!g_subprocess_get_if_exited (proc) || g_subprocess_get_exit_status (proc) != 0)
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
     {
       g_strstrip (err_text);
       g_set_error (error, HB_LVS_DIRECTOR_ERROR, HB_LVS_DIRECTOR_ERROR_COMMAND, "'%s' failed (%s %d): %s",
-                   cmdline, g_subprocess_get_if_exited (proc) ? "exit" : "signal",
-                   g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc)
-                                                      : g_subprocess_get_term_sig (proc),
-                   err_text != NULL && *err_text != '\0' ? err_text : "(no message)");
+                   cmdline, WIFEXITED (status) ? "exit" : "signal",
+                   WIFEXITED (status) ? WEXITSTATUS (status) : WTERMSIG (status),
+                   *err_text != '\0' ? err_text : "(no message)");
       if (err_out != NULL)
         {
           *err_out = g_steal_pointer (&err_text);
@@ -278,87 +276,6 @@ hb_lvs_director_apply (HbLvsDirector *director, GHashTable *down, GError **error
     }
   script = hb_lvs_director_plan (director, down, error);
   return script != NULL && run_script (director, script, error);
-}
-
-typedef struct
-{
-  HbLvsDirector *director; /* borrowed: the checker keeps it for its whole life */
-  const HbLvsPaths *paths; /* borrowed, likewise */
-  GHashTable *down;        /* a private copy, so the loop may change its own */
-} ApplyJob;
-
-static void
-apply_job_free (gpointer data)
-{
-  ApplyJob *job = data;
-  g_hash_table_unref (job->down);
-  g_free (job);
-}
-
-static void
-apply_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  ApplyJob *job = data;
-  GError *error = NULL;
-  int lock = hb_lvs_state_lock (job->paths, TRUE);
-  /* stop takes the pid file away (under this lock) before it deletes the table:
-   * without it the checker is being stopped and must not program anything back. */
-  gboolean stopping = !g_file_test (job->paths->pid, G_FILE_TEST_EXISTS);
-  gboolean ok = stopping
-                || (hb_lvs_state_write_down (job->paths->down, job->down, &error)
-                    && hb_lvs_director_apply (job->director, job->down, &error));
-
-  (void) source;
-  (void) cancellable;
-  hb_lvs_state_unlock (lock);
-  if (ok)
-    {
-      g_task_return_boolean (task, TRUE);
-    }
-  else
-    {
-      g_task_return_error (task, error);
-    }
-}
-
-static GHashTable *
-copy_set (GHashTable *set)
-{
-  GHashTable *copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  GHashTableIter it;
-  gpointer key;
-
-  if (set != NULL)
-    {
-      g_hash_table_iter_init (&it, set);
-      while (g_hash_table_iter_next (&it, &key, NULL))
-        {
-          g_hash_table_add (copy, g_strdup (key));
-        }
-    }
-  return copy;
-}
-
-void
-hb_lvs_director_apply_async (HbLvsDirector *director, const HbLvsPaths *paths, GHashTable *down,
-                             GAsyncReadyCallback callback, gpointer user_data)
-{
-  g_autoptr (GTask) task = g_task_new (NULL, NULL, callback, user_data);
-  ApplyJob *job = g_new0 (ApplyJob, 1);
-
-  job->director = director;
-  job->paths = paths;
-  job->down = copy_set (down);
-  g_task_set_source_tag (task, hb_lvs_director_apply_async);
-  g_task_set_task_data (task, job, apply_job_free);
-  g_task_run_in_thread (task, apply_thread);
-}
-
-gboolean
-hb_lvs_director_apply_finish (HbLvsDirector *director, GAsyncResult *result, GError **error)
-{
-  (void) director;
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 gboolean

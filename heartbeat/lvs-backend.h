@@ -5,7 +5,7 @@
  */
 #pragma once
 
-#include <gio/gio.h>
+#include <glib.h>
 
 #include "lvs-plan.h"
 #include "lvs-state.h"
@@ -54,15 +54,6 @@ char *hb_lvs_director_plan (HbLvsDirector *director, GHashTable *down, GError **
 
 /* Programs the kernel so that it matches the configuration with DOWN failed. */
 gboolean hb_lvs_director_apply (HbLvsDirector *director, GHashTable *down, GError **error);
-
-/* For the checker's main loop: in a worker thread, under the exclusive state lock
- * of PATHS, records DOWN (copied) as the down set and applies it, so status never
- * sees one without the other. Does nothing (and succeeds) once the pid file is
- * gone: stop removes it before it deletes the services, so a health change racing
- * with stop cannot program them back. DIRECTOR and PATHS must outlive the call. */
-void hb_lvs_director_apply_async (HbLvsDirector *director, const HbLvsPaths *paths, GHashTable *down,
-                                  GAsyncReadyCallback callback, gpointer user_data);
-gboolean hb_lvs_director_apply_finish (HbLvsDirector *director, GAsyncResult *result, GError **error);
 
 /* Removes this configuration's services (nft: its table, without reading it
  * first; IPVS: reads the table and deletes ours), nothing else. */

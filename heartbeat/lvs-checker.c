@@ -14,6 +14,7 @@
  * tells the starter it may return.
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 
+#include "lvs-apply-async.h"
 #include "lvs-backend.h"
 #include "lvs-log.h"
 #include "lvs-state.h"
@@ -377,6 +379,7 @@ main (int argc, char **argv)
   Checker c = { 0 };
   int rc;
 
+  signal (SIGPIPE, SIG_IGN); /* ipvsadm exiting before reading its input is an error, not our death */
   g_option_context_add_main_entries (octx, entries, NULL);
   if (!g_option_context_parse (octx, &argc, &argv, &error) || argc != 2)
     {

@@ -19,12 +19,12 @@
 #include <sys/pidfd.h>
 #include <unistd.h>
 
-#include <gio/gio.h>
-#include <gio/gunixinputstream.h>
+#include <glib.h>
 #include <glib/gstdio.h>
 
 #include "lvs-backend.h"
 #include "lvs-log.h"
+#include "lvs-spawn.h"
 #include "lvs-state.h"
 #include "lvs-tool.h"
 
@@ -195,18 +195,10 @@ find_checker (const Options *opt)
   return g_strdup (HB_LIBEXECDIR "/lvs-checker");
 }
 
-static void
-child_setsid (gpointer data)
-{
-  (void) data;
-  setsid (); /* its own session: heartbeat's process-group kills of the agent spare it */
-}
-
 /* Reads the checker's stderr until it closes it (ready, or dead). */
 static char *
-read_until_ready (GSubprocess *proc)
+read_until_ready (int fd)
 {
-  int fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stderr_pipe (proc)));
   GString *text = g_string_new (NULL);
   gint64 deadline = g_get_monotonic_time () + CHECKER_READY_TIMEOUT_MS * 1000;
   char buf[1024];
@@ -228,6 +220,7 @@ read_until_ready (GSubprocess *proc)
         }
       g_string_append_len (text, buf, n);
     }
+  close (fd);
   return g_string_free (text, FALSE);
 }
 
@@ -235,11 +228,9 @@ static gboolean
 start_checker (Ctx *c, GError **error)
 {
   g_autofree char *checker = find_checker (c->opt);
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
-      G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GSubprocess) proc = NULL;
   g_autofree char *said = NULL;
+  int stderr_fd = -1;
 
   g_ptr_array_add (argv, checker);
   g_ptr_array_add (argv, (char *) "--daemon");
@@ -254,14 +245,13 @@ start_checker (Ctx *c, GError **error)
     }
   g_ptr_array_add (argv, c->paths->config);
   g_ptr_array_add (argv, NULL);
-  g_subprocess_launcher_set_child_setup (launcher, child_setsid, NULL, NULL);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, error);
-  if (proc == NULL)
+  /* Its own session: heartbeat's process-group kills of the agent spare it. */
+  if (!hb_lvs_spawn_detached ((const char *const *) argv->pdata, &stderr_fd, error))
     {
       g_prefix_error (error, "cannot start the health checker %s: ", checker);
       return FALSE;
     }
-  said = g_strstrip (read_until_ready (proc));
+  said = g_strstrip (read_until_ready (stderr_fd));
   if (hb_lvs_checker_pid (c->paths) == 0)
     {
       g_set_error (error, HB_LVS_DIRECTOR_ERROR, HB_LVS_DIRECTOR_ERROR_COMMAND,
@@ -651,6 +641,7 @@ main (int argc, char **argv)
   HbLvsBackend backend = HB_LVS_BACKEND_AUTO;
   int rc;
 
+  signal (SIGPIPE, SIG_IGN); /* ipvsadm exiting before reading its input is an error, not our death */
   if (is_agent (argc, argv))
     {
       gboolean sub = strcmp (argv[1 < argc ? 1 : 0], "agent") == 0;
