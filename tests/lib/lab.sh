@@ -110,6 +110,16 @@ lab_cleanup() {
     for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
   done
   for pid in "${LAB_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  # A daemon told to stop may have started an agent (its own process group)
+  # after the scan above: scan again until the namespaces are empty, or the
+  # agent outlives the test and writes into its removed temp directory.
+  for ns in "${LAB_NAMESPACES[@]}"; do
+    local tries=0 left
+    while left=$(ip netns pids "$ns" 2>/dev/null) && [ -n "$left" ] && [ $tries -lt 40 ]; do
+      # shellcheck disable=SC2086
+      kill -KILL $left 2>/dev/null; sleep 0.025; tries=$((tries + 1))
+    done
+  done
   for ns in "${LAB_NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null; done
   LAB_NAMESPACES=(); LAB_PIDS=()
   exit "$rc"
