@@ -2,6 +2,7 @@
 #include "lvs-spawn.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -38,6 +39,10 @@ exchange (int in_fd, const char *input, int out_fd, GString *out, int err_fd, GS
       close (in_fd);
       in_fd = -1;
     }
+  /* Non-blocking: poll says the pipe has room, not room for all of INPUT; a
+   * blocking write of the rest could wait on a child that waits on us. */
+  if (in_fd >= 0)
+    fcntl (in_fd, F_SETFL, fcntl (in_fd, F_GETFL) | O_NONBLOCK);
   while (out_fd >= 0 || err_fd >= 0 || in_fd >= 0)
     {
       struct pollfd p[3] = { { .fd = in_fd, .events = POLLOUT },
