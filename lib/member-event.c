@@ -65,6 +65,7 @@ hb_member_event_type_to_string (HbMemberEventType type)
     [HB_MEMBER_EVENT_LOST_MANY] = "lost-many",
     [HB_MEMBER_EVENT_GAP_FILLED] = "gap-filled",
     [HB_MEMBER_EVENT_REXMIT_REQUEST] = "rexmit-request",
+    [HB_MEMBER_EVENT_BAD_GENERATION] = "bad-generation",
   };
 
   if ((guint) type >= G_N_ELEMENTS (names) || names[type] == NULL)
@@ -103,6 +104,7 @@ hb_member_verdict_to_string (HbMemberVerdict verdict)
     [HB_MEMBER_DROP_BAD_SEQ] = "drop-bad-seq",
     [HB_MEMBER_DROP_NOT_FOR_US] = "drop-not-for-us",
     [HB_MEMBER_DROP_UNKNOWN_NODE] = "drop-unknown-node",
+    [HB_MEMBER_DROP_BAD_GEN] = "drop-bad-gen",
   };
 
   if ((guint) verdict >= G_N_ELEMENTS (names))

@@ -26,6 +26,7 @@ typedef struct
   gint64 last_status_us;    /* liveness origin: creation time or last status packet */
   guint64 last_status_seq;
   guint64 gen;              /* last generation seen, 0 = none */
+  gboolean confirmed;       /* a live status of `gen` was accepted */
   guint dt_ms;              /* advertised dead interval, 0 = none */
   guint64 worst_ms;
   HbSeqTrack *seq;
@@ -51,6 +52,7 @@ struct _HbMembership
   gboolean comm_up;
   gboolean local_hb_armed;
   gint64 local_hb_us;
+  gint64 wall_s;            /* hb_membership_set_wall_time, 0 = unknown */
 };
 
 /* Instants are whatever the caller passes as now_us, so arithmetic on them
@@ -76,6 +78,9 @@ gint64 hb_member_dead_interval_us (const HbMembership *m, const MemberNode *node
 gboolean hb_member_status_is_live (const char *status);
 void hb_member_set_status (MemberNode *node, const char *status, GPtrArray *out);
 void hb_member_check_comm_up (HbMembership *m, GPtrArray *out);
+
+/* member-peer.c */
+gboolean hb_member_generation_plausible (const HbMembership *m, const MemberNode *node, guint64 gen);
 
 /* member-tick.c */
 void hb_member_expire (HbMembership *m, gint64 now_us, GPtrArray *out);

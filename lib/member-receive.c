@@ -122,6 +122,7 @@ restart_node (MemberNode *node, const HbMemberPacket *pkt, GPtrArray *out)
         }
     }
   node->gen = pkt->gen;
+  node->confirmed = FALSE; /* the new run has to show it is live */
   hb_seqtrack_reset (node->seq);
   node->have_status = FALSE; /* no late-heartbeat interval across a restart */
   node->last_status_seq = 0;
@@ -129,6 +130,24 @@ restart_node (MemberNode *node, const HbMemberPacket *pkt, GPtrArray *out)
    * (its status may have been lost), the node restarted; it does not return
    * from a partition (§1.9), so its next status must not look like one. */
   node->declared_dead = FALSE;
+}
+
+/* A generation no Heartbeat node sends (see hb_member_generation_plausible):
+ * dropped without touching the node, so it cannot become the replay floor. */
+static void
+emit_bad_generation (MemberNode *node, guint64 gen, GPtrArray *out)
+{
+  HbMemberEvent *ev;
+
+  ev = hb_member_emit (out, HB_MEMBER_EVENT_BAD_GENERATION, HB_MEMBER_SEVERITY_ERROR, node,
+                       "Dropped packet from node %s: implausible generation %" G_GUINT64_FORMAT
+                       " (last known %" G_GUINT64_FORMAT ")",
+                       node->name, gen, node->gen);
+  if (ev != NULL)
+    {
+      ev->gen = gen;
+      ev->old_gen = node->gen;
+    }
 }
 
 static void
@@ -275,6 +294,10 @@ apply_status (HbMembership *m, MemberNode *node, const HbMemberPacket *pkt, gint
   node->last_status_seq = pkt->seq;
   node->dt_ms = pkt->dt_ms;
   node->declared_dead = FALSE;
+  if (pkt->status == NULL || strcmp (pkt->status, HB_NODE_STATUS_DEAD) != 0)
+    {
+      node->confirmed = TRUE; /* this run of the peer is live (membership.h) */
+    }
   if (status == NULL)
     {
       /* No `st`: keep what we knew, but a status packet proves life. */
@@ -312,6 +335,11 @@ receive_peer (HbMembership *m, MemberNode *node, gint64 now_us, const HbMemberPa
     {
       emit_replay (node, pkt->gen, node->gen, out);
       return HB_MEMBER_DROP_REPLAY;
+    }
+  if (!hb_member_generation_plausible (m, node, pkt->gen))
+    {
+      emit_bad_generation (node, pkt->gen, out);
+      return HB_MEMBER_DROP_BAD_GEN;
     }
   refresh_link (node, pkt->link, now_us, out);
   if (pkt->gen > node->gen)

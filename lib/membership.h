@@ -92,6 +92,7 @@ typedef enum
   HB_MEMBER_DROP_BAD_SEQ,       /* sequenced message without seq or hg */
   HB_MEMBER_DROP_NOT_FOR_US,    /* `dest` names another node */
   HB_MEMBER_DROP_UNKNOWN_NODE,  /* `src` is not a configured node */
+  HB_MEMBER_DROP_BAD_GEN,       /* hg beyond 32 bits, or an implausible jump forward */
 } HbMemberVerdict;
 
 const char *hb_member_verdict_to_string (HbMemberVerdict verdict);
@@ -136,6 +137,7 @@ typedef enum
   HB_MEMBER_EVENT_LOST_MANY,          /* gap > 250: tracking of that peer reset */
   HB_MEMBER_EVENT_GAP_FILLED,         /* the last missing seq of a peer arrived */
   HB_MEMBER_EVENT_REXMIT_REQUEST,     /* send t=NS_rexmit dest=`node` firstseq=lastseq=`seq` (decimal) */
+  HB_MEMBER_EVENT_BAD_GENERATION,     /* packet with an hg no Heartbeat node sends, dropped */
 } HbMemberEventType;
 
 /* Log priorities of §2.3; CRIT is Heartbeat's for late heartbeats > deadtime
@@ -164,8 +166,8 @@ typedef struct
   guint64 seq;                /* REXMIT_REQUEST: missing seq; LOST_*: the packet's seq;
                                * GAP_FILLED: the filling seq; PARTITION_HEALED: its seq */
   guint64 count;              /* LOST_*: number of missing packets */
-  guint64 gen;                /* RESTART / REPLAY / PARTITION_HEALED: the packet's hg */
-  guint64 old_gen;            /* RESTART / REPLAY: the generation we knew */
+  guint64 gen;                /* RESTART / REPLAY / PARTITION_HEALED / BAD_GENERATION: the packet's hg */
+  guint64 old_gen;            /* RESTART / REPLAY / BAD_GENERATION: the generation we knew */
   char *message;              /* exact log text, without the priority word */
 } HbMemberEvent;
 
@@ -225,6 +227,53 @@ gboolean hb_membership_node_left (HbMembership *m, gint64 now_us, const char *no
  * stop asking for it. TRUE if it was still missing (the daemon then logs
  * Heartbeat's `Irretrievably lost packet`). */
 gboolean hb_membership_rexmit_nak (HbMembership *m, const char *node, guint64 seq);
+
+/* ---- what is known of a peer beyond one HbMembership ----------------------------
+ *
+ * A reload rebuilds the membership and a restart rebuilds the daemon, but the
+ * replay defence must survive both: a packet the peer sent before either is
+ * still a replay after it. The daemon reads each peer's record before it
+ * drops a membership and seeds the new one with it, and persists the
+ * generations in its state directory (a node that restarts knows the
+ * generation its peers had when it stopped).
+ *
+ * Generations are 32-bit (Heartbeat's own field and file hold no more) and
+ * move forward by restarts (one per start, file method) or to a fresh
+ * time(NULL) (first start, `hbgenmethod time`). A jump of more than
+ * HB_MEMBER_GEN_MAX_JUMP past the known generation is refused unless it stays
+ * within HB_MEMBER_GEN_CLOCK_SLACK_S of this node's wall clock (set with
+ * hb_membership_set_wall_time; 0 = unknown, then only the jump bound holds).
+ * Refusing it matters: an accepted generation is a floor, and a forged
+ * 0xffffffff would make every genuine packet of the peer a "replay". */
+#define HB_MEMBER_GEN_MAX 0xffffffffu
+#define HB_MEMBER_GEN_MAX_JUMP 100000u
+#define HB_MEMBER_GEN_CLOCK_SLACK_S (24 * 60 * 60)
+
+typedef struct
+{
+  guint64 gen;        /* last generation seen, 0 = none */
+  guint64 last_seq;   /* highest seq accepted in `gen`, 0 = unknown */
+  gboolean confirmed; /* a live status packet of `gen` was accepted */
+} HbMemberPeerRecord;
+
+/* What this membership knows of normal peer `node`; FALSE for an unknown
+ * node, the local node or a ping node. */
+gboolean hb_membership_peer_record (const HbMembership *m, const char *node,
+                                    HbMemberPeerRecord *record_out);
+/* Seeds a fresh membership with a record (call before any receive). A
+ * generation below the one already known is ignored, as is anything for an
+ * unknown, local or ping node. last_seq 0 leaves sequence tracking empty. */
+void hb_membership_seed_peer (HbMembership *m, const char *node, const HbMemberPeerRecord *record);
+
+/* TRUE once a live status packet (any `st` but dead) of the peer's current
+ * generation was accepted: only then do its resource messages describe the
+ * node that is running now (a replayed message of an older run, or one that
+ * comes first after a restart, is not acted upon before). */
+gboolean hb_membership_generation_confirmed (const HbMembership *m, const char *node);
+
+/* This node's wall clock in seconds since the epoch (for the generation
+ * bound above); the daemon sets it before each receive. */
+void hb_membership_set_wall_time (HbMembership *m, gint64 wall_s);
 
 /* ---- queries (cl_status: listnodes, nodestatus, nodetype, listhblinks, hblinkstatus) ---- */
 

@@ -70,8 +70,8 @@ random_packet (GRand *r, guint64 *seq_hint, guint64 *gen)
   return p;
 }
 
-static guint event_counts[HB_MEMBER_EVENT_REXMIT_REQUEST + 1];
-static guint verdict_counts[HB_MEMBER_DROP_UNKNOWN_NODE + 1];
+static guint event_counts[HB_MEMBER_EVENT_BAD_GENERATION + 1];
+static guint verdict_counts[HB_MEMBER_DROP_BAD_GEN + 1];
 
 static void
 check_events (GPtrArray *ev)
