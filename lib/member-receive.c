@@ -106,15 +106,19 @@ receive_ping (MemberNode *node, gint64 now_us, GPtrArray *out)
   return HB_MEMBER_PROCESS;
 }
 
-/* §1.9: a higher generation means the peer restarted: forget its seqs. */
+/* §1.9: a higher generation means the peer restarted: forget its seqs.
+ * The first generation of a node we never heard is no restart (Heartbeat
+ * logs nothing), unless we declared it dead meanwhile: it started behind a
+ * partition and may hold groups, so the event goes out, without a log text. */
 static void
 restart_node (MemberNode *node, const HbMemberPacket *pkt, GPtrArray *out)
 {
-  if (node->gen != 0)
+  if (node->gen != 0 || node->declared_dead)
     {
       HbMemberEvent *ev = hb_member_emit (out, HB_MEMBER_EVENT_NODE_RESTART,
                                           HB_MEMBER_SEVERITY_INFO, node,
-                                          "Heartbeat restart on node %s", node->name);
+                                          node->gen != 0 ? "Heartbeat restart on node %s" : "%.0s",
+                                          node->name);
       if (ev != NULL)
         {
           ev->gen = pkt->gen;
@@ -348,10 +352,16 @@ receive_peer (HbMembership *m, MemberNode *node, gint64 now_us, const HbMemberPa
        * generation so a restarted peer's first message is not dropped as old. */
       restart_node (node, pkt, out);
     }
-  /* Same generation (a restart cleared declared_dead), newer than its last
-   * status: it was alive behind a partition, if this status turns out to be
-   * fresh. */
-  returning = pkt->is_status && node->declared_dead && pkt->seq > node->last_status_seq;
+  /* Same generation (a restart cleared declared_dead and have_status),
+   * newer than its last status: it was alive behind a partition, if this
+   * status turns out to be fresh. Also after its own `st=dead` (a shutdone):
+   * a live status of the same run means the notice was not true, which
+   * Heartbeat treats as a return after partition too (§1.9: same generation
+   * from a node we consider dead). */
+  returning = pkt->is_status && pkt->seq > node->last_status_seq
+              && (node->declared_dead
+                  || (node->have_status && strcmp (node->status, HB_NODE_STATUS_DEAD) == 0
+                      && g_strcmp0 (pkt->status, HB_NODE_STATUS_DEAD) != 0));
   if (!track_seq (m, node, pkt, now_us, &sv, &verdict, out))
     {
       return verdict; /* an old or duplicate packet proves nothing */

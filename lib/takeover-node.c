@@ -12,8 +12,11 @@ tk_forget_peer_holdings (HbTakeover *t)
     {
       tk_group (t, i)->peer_holds = FALSE;
       tk_group (t, i)->peer_taken = FALSE;
+      tk_group (t, i)->peer_restart = FALSE;
     }
 }
+
+static void tk_legacy_reclaim (HbTakeover *t);
 
 /* ---- death ------------------------------------------------------------------------ */
 
@@ -130,6 +133,10 @@ tk_peer_dead (HbTakeover *t)
   t->peer_restarting = FALSE;
   t->heal_pending = FALSE;
   t->self_restarting = FALSE; /* what we found running is ours to keep */
+  for (guint i = 0; i < t->groups->len; i++)
+    {
+      tk_group (t, i)->restart_claim = FALSE;
+    }
   t->peer_ping_reachable = -1;
   t->deferred_until = 0;
   tk_standby_cancel (t);
@@ -160,6 +167,20 @@ hb_takeover_peer_restarted (HbTakeover *t, gint64 now_us, GPtrArray *actions)
   t->peer_heard = FALSE;
   t->other_stable = FALSE;
   t->heal_pending = FALSE;
+  if (t->comm_is_up && t->rstate != TK_R_INIT && !t->shutting_down)
+    {
+      /* Its `starting` may have been lost (it restarted behind a partition
+       * and took its groups alone): our holdings show it any duplicate, and
+       * its answer shows them to us; in legacy mode we ask for our own. */
+      if (t->nice)
+        {
+          tk_send_resources_held (t, tk_is_stable (t), NULL);
+        }
+      else
+        {
+          tk_legacy_reclaim (t);
+        }
+    }
   tk_end (t);
 }
 
@@ -295,33 +316,43 @@ tk_log_split (HbTakeover *t, const char *key, const char *keeper, const char *lo
           key, keeper, loser, keeper, loser);
 }
 
-/* Both sides decide from the same facts (their holdings, exchanged in
- * `resource` after the heal, with takeover_keys), so they pick the same
- * keeper:
- *   1. a node that restarted (found the group running at startup) yields to
- *      one that did not;
+/* The keeper of a group both nodes run. Each node judges from the flags it
+ * advertises itself (restart_keys, takeover_keys in its full `resource`) and
+ * the flags the peer advertised in its latest one — never from what it
+ * believes happened to the peer — and the rule gives opposite answers for
+ * swapped inputs, so two nodes with the same facts never both keep it:
+ *   1. a copy found running at startup (a daemon restart) yields to one
+ *      that was not;
  *   2. auto_failback on: the home node keeps it;
- *   3. otherwise the node that held it before the partition keeps it: the one
- *      that did NOT take it over from a "dead" peer; if both or neither took
- *      it over, the home node. */
+ *   3. otherwise the copy that was there before the partition: the node that
+ *      did NOT start it while the other was dead or gone keeps it;
+ *   4. a tie: the home node (a group homed on neither: the smaller name).
+ * Flags change only when a holding begins or becomes undisputed, so a stale
+ * view of the peer can only under-rate it; a node that keeps a duplicate
+ * always sends its holdings again, and the peer judges again on them. */
 static gboolean
 tk_local_keeps (const HbTakeover *t, const TkGroup *g)
 {
-  if (t->self_restarting != t->peer_restarting)
+  if (g->restart_claim != g->peer_restart)
     {
-      return t->peer_restarting;
+      return g->peer_restart;
     }
   if (t->auto_failback != HB_FAILBACK_ON && g->taken != g->peer_taken)
     {
       return !g->taken;
     }
-  return g->ours;
+  if (g->ours || g_ascii_strcasecmp (g->home, t->peer) == 0)
+    {
+      return g->ours;
+    }
+  return g_ascii_strcasecmp (t->local, t->peer) < 0;
 }
 
 void
 tk_resolve_duplicates (HbTakeover *t)
 {
   TkJob *job = tk_job_new (TK_JOB_HEAL, HB_RSC_NONE, NULL);
+  gboolean kept = FALSE;
 
   t->heal_pending = FALSE;
   for (guint i = 0; i < t->groups->len; i++)
@@ -338,6 +369,7 @@ tk_resolve_duplicates (HbTakeover *t)
       if (keep)
         {
           tk_emit_group (t, HB_TAKEOVER_RESEND_ARP, g->key);
+          kept = TRUE;
         }
       else
         {
@@ -345,12 +377,15 @@ tk_resolve_duplicates (HbTakeover *t)
           tk_group_want (t, i, FALSE);
         }
     }
-  for (guint i = 0; i < t->groups->len; i++)
-    {
-      tk_group (t, i)->taken = FALSE;
-    }
   t->self_restarting = FALSE;
   tk_job_submit (t, job);
+  if (kept)
+    {
+      /* The peer judges again on our current facts (its view of them may
+       * be older than the one we judged from). */
+      t->facts_changed = FALSE;
+      tk_send_resources_held (t, tk_is_stable (t), NULL);
+    }
 }
 
 void
@@ -359,6 +394,43 @@ tk_job_done_heal (HbTakeover *t, TkJob *job)
   if (job->members->len > 0)
     {
       tk_send_resources_held (t, t->rstate == TK_R_STABLE, NULL);
+    }
+}
+
+/* Legacy has no holdings exchange, and legacy means the home node owns its
+ * group whenever it is up: after a heal (or the peer's restart behind a
+ * partition) the home node asks for its groups again (ip-request), and the
+ * other node hands back what it holds of the peer's, as it answers an
+ * ip-request (stop, then ip-request-resp weown=yes: the home takes it, or
+ * finds it running already). Neither needs to know what the other holds. */
+static void
+tk_legacy_reclaim (HbTakeover *t)
+{
+  for (guint i = 0; i < t->groups->len; i++)
+    {
+      TkGroup *g = tk_group (t, i);
+
+      if (!tk_group_held (g) || g->state == HB_GROUP_UNSTOPPABLE)
+        {
+          continue;
+        }
+      if (g->ours)
+        {
+          HbTakeoverMsg *msg = hb_takeover_msg_new ("ip-request");
+
+          hb_takeover_msg_add (msg, "ipaddr", g->key);
+          tk_send (t, msg);
+        }
+      else if (g_ascii_strcasecmp (g->home, t->peer) == 0)
+        {
+          TkJob *job = tk_job_new (TK_JOB_LEGACY_GIVE, HB_RSC_NONE, t->peer);
+
+          tk_log (t, HB_TAKEOVER_LOG_WARN, "Resource group %s belongs to %s: giving it back.",
+                  g->key, t->peer);
+          tk_job_add (job, i);
+          tk_group_want (t, i, FALSE);
+          tk_job_submit (t, job);
+        }
     }
 }
 
@@ -374,20 +446,7 @@ tk_partition_healed (HbTakeover *t)
       tk_send_resources_held (t, tk_is_stable (t), NULL);
       return;
     }
-  /* Legacy has no holdings exchange: the home node asks for its groups again
-   * (ip-request), the other node gives its copy up (legacy = failback). */
-  for (guint i = 0; i < t->groups->len; i++)
-    {
-      TkGroup *g = tk_group (t, i);
-
-      if (g->ours && tk_group_held (g))
-        {
-          HbTakeoverMsg *msg = hb_takeover_msg_new ("ip-request");
-
-          hb_takeover_msg_add (msg, "ipaddr", g->key);
-          tk_send (t, msg);
-        }
-    }
+  tk_legacy_reclaim (t);
 }
 
 void

@@ -50,8 +50,15 @@ typedef struct
   HbGroupState state;
   gboolean want;         /* desired: running here */
   gboolean peer_holds;   /* from the peer's latest `resource` */
-  gboolean taken;        /* we took it from a dead peer since we last saw it */
-  gboolean peer_taken;   /* the peer says it took it from us (takeover_keys) */
+  /* Split brain facts (see tk_local_keeps): each node advertises its own
+   * in every full `resource` and judges from those, never from its beliefs
+   * about the other. A flag is set when a holding begins and cleared when
+   * it ends or when the peer's holdings show it does not hold the group
+   * (the claim is then undisputed), never while both hold it. */
+  gboolean taken;        /* we started it while the peer was dead or gone (takeover_keys) */
+  gboolean peer_taken;   /* the peer says so of its copy */
+  gboolean restart_claim;/* the startup probe found it running (restart_keys) */
+  gboolean peer_restart; /* the peer says so of its copy */
   gboolean found_running;/* the startup probe found it running */
   guint start_failures;  /* failed starts here since the last good one */
 } TkGroup;
@@ -131,6 +138,7 @@ struct _HbTakeover
   gboolean self_restarting;  /* we found groups running at startup */
   gboolean peer_restarting;  /* it sent `starting` and is not stable yet */
   gboolean heal_pending;     /* resolve duplicates on the next peer holdings */
+  gboolean facts_changed;    /* a split brain flag was cleared: tell the peer */
 
   guint ping_reachable;
   guint ping_total;

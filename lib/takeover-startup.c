@@ -230,6 +230,7 @@ tk_recv_starting (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
     {
       tk_group (t, i)->peer_holds = FALSE;
       tk_group (t, i)->peer_taken = FALSE;
+      tk_group (t, i)->peer_restart = FALSE;
     }
   t->other_stable = FALSE;
   t->peer_alive = TRUE;
@@ -260,6 +261,20 @@ key_in_list (const char *list, const char *key)
   return g_strv_contains ((const char *const *) keys, key);
 }
 
+/* The peer's full holdings do not include a group we hold: nobody disputes
+ * our copy, so its split brain flags go (and the peer hears of it, so that
+ * both judge from the same facts should they both hold it again). */
+static void
+tk_confirm_undisputed (HbTakeover *t, TkGroup *g)
+{
+  if (tk_group_held (g) && (g->taken || g->restart_claim))
+    {
+      g->taken = FALSE;
+      g->restart_claim = FALSE;
+      t->facts_changed = TRUE;
+    }
+}
+
 /* Per-group view of the peer's holdings: its own list when it sends one (us),
  * else its class bits (a Heartbeat 3.0.6 peer): its "local" is the groups
  * homed on it, its "foreign" the groups homed here. */
@@ -268,6 +283,7 @@ tk_update_peer_groups (HbTakeover *t, const HbTakeoverMsg *msg, HbRsc n, gboolea
 {
   const char *held = hb_takeover_msg_get (msg, "held_keys");
   const char *taken = hb_takeover_msg_get (msg, "takeover_keys");
+  const char *restart = hb_takeover_msg_get (msg, "restart_keys");
 
   for (guint i = 0; i < t->groups->len; i++)
     {
@@ -277,6 +293,11 @@ tk_update_peer_groups (HbTakeover *t, const HbTakeoverMsg *msg, HbRsc n, gboolea
 
       g->peer_holds = full ? holds : (g->peer_holds || holds);
       g->peer_taken = (full ? FALSE : g->peer_taken) || key_in_list (taken, g->key);
+      g->peer_restart = (full ? FALSE : g->peer_restart) || key_in_list (restart, g->key);
+      if (full && !holds)
+        {
+          tk_confirm_undisputed (t, g);
+        }
     }
 }
 
@@ -426,6 +447,10 @@ tk_recv_resource (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
     }
   t->peer_alive = TRUE;
   t->peer_heard = TRUE;
+  /* Talking again in the same run: whatever shutdown notice came before
+   * (one the peer did not send), it did not leave, and its death later
+   * is a death to take over from. */
+  t->peer_left = FALSE;
   if (t->rstate == TK_R_INIT)
     {
       tk_update_peer (t, msg, n, full); /* remember; we act once comm is up */
@@ -440,9 +465,18 @@ tk_recv_resource (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
       t->other_stable = FALSE;
     }
   tk_audit (t); /* what both sides claim, before we heal anything */
-  if (t->heal_pending)
+  if (t->heal_pending || hb_takeover_msg_get (msg, "held_keys") != NULL)
     {
+      /* A peer that lists its groups is judged on every list: whatever led
+       * both of us to run a group (a partition, a restart, a notice that was
+       * not true), the first exchange that shows it resolves it, and each
+       * later one checks the outcome again. */
       tk_resolve_duplicates (t);
+    }
+  if (t->facts_changed)
+    {
+      t->facts_changed = FALSE;
+      tk_send_resources_held (t, tk_is_stable (t), NULL);
     }
   tk_peer_stability (t, stable);
   tk_ipfail_check (t);

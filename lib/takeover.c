@@ -187,6 +187,7 @@ tk_group_want (HbTakeover *t, guint index, gboolean run)
   if (run && g->state == HB_GROUP_STOPPED)
     {
       g->taken = FALSE;
+      g->restart_claim = FALSE;
     }
   tk_group_drive (t, g);
 }
@@ -321,6 +322,12 @@ tk_group_taken_held (const TkGroup *g)
   return g->taken && tk_group_held (g);
 }
 
+static gboolean
+tk_group_restart_held (const TkGroup *g)
+{
+  return g->restart_claim && tk_group_held (g);
+}
+
 /* HB3 hb_send_resources_held(): t, rsc_hold, rtype=full, isstable, [info], then
  * our extensions (see takeover.h). Only in nice_failback mode. */
 void
@@ -329,6 +336,7 @@ tk_send_resources_held (HbTakeover *t, gboolean stable, const char *info)
   HbTakeoverMsg *msg;
   g_autofree char *held = NULL;
   g_autofree char *taken = NULL;
+  g_autofree char *restart = NULL;
 
   if (!t->nice)
     {
@@ -344,6 +352,7 @@ tk_send_resources_held (HbTakeover *t, gboolean stable, const char *info)
     }
   held = tk_keys (t, tk_group_held);
   taken = tk_keys (t, tk_group_taken_held);
+  restart = tk_keys (t, tk_group_restart_held);
   if (held != NULL)
     {
       hb_takeover_msg_add (msg, "held_keys", held);
@@ -351,6 +360,10 @@ tk_send_resources_held (HbTakeover *t, gboolean stable, const char *info)
   if (taken != NULL)
     {
       hb_takeover_msg_add (msg, "takeover_keys", taken);
+    }
+  if (restart != NULL)
+    {
+      hb_takeover_msg_add (msg, "restart_keys", restart);
     }
   if (t->ping_total > 0)
     {
@@ -665,6 +678,7 @@ hb_takeover_group_stopped (HbTakeover *t, gint64 now_us, const char *key, gboole
     {
       tk_group_set_state (t, g, HB_GROUP_STOPPED);
       g->taken = FALSE;
+      g->restart_claim = FALSE;
       tk_group_drive (t, g);
     }
   else
@@ -693,6 +707,7 @@ hb_takeover_group_probed (HbTakeover *t, gint64 now_us, const char *key, gboolea
   tk_group_set_state (t, g, running ? HB_GROUP_RUNNING : HB_GROUP_STOPPED);
   g->want = running;
   g->found_running = running;
+  g->restart_claim = running;
   tk_end (t);
   return TRUE;
 }

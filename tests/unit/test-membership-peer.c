@@ -200,6 +200,70 @@ test_seed_generation_only (Fx *fx, gconstpointer data)
   g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_NODE_RESTART), ==, 0);
 }
 
+/* A shutdone (st=dead) followed by a live status of the same run: the notice
+ * was not true (a replay let through, or a peer that changed its mind), and
+ * the node is reported back as after a partition, as Heartbeat does for a
+ * same-generation status from a node it considers dead. */
+static void
+test_shutdone_then_alive (Fx *fx, gconstpointer data)
+{
+  HbMemberPacket p;
+
+  (void) data;
+  fx_comm_up (fx);
+  p = shutdone (fx->seq2++, fx->gen2);
+  g_assert_cmpint (fx_recv (fx, &p), ==, HB_MEMBER_PROCESS);
+  g_assert_cmpstr (hb_membership_node_status (fx->m, "node2"), ==, HB_NODE_STATUS_DEAD);
+  g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_PARTITION_HEALED), ==, 0);
+  /* another st=dead status is no return */
+  p = shutdone (fx->seq2++, fx->gen2);
+  g_assert_cmpint (fx_recv (fx, &p), ==, HB_MEMBER_PROCESS);
+  g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_PARTITION_HEALED), ==, 0);
+  g_assert_cmpint (fx_status2 (fx, "eth0"), ==, HB_MEMBER_PROCESS);
+  fx_one (fx, HB_MEMBER_EVENT_PARTITION_HEALED);
+  g_assert_cmpstr (hb_membership_node_status (fx->m, "node2"), ==, HB_NODE_STATUS_ACTIVE);
+}
+
+/* After a real shutdone the node comes back with a new generation: a
+ * restart, not a partition. */
+static void
+test_shutdone_then_restart (Fx *fx, gconstpointer data)
+{
+  HbMemberPacket p;
+
+  (void) data;
+  fx_comm_up (fx);
+  p = shutdone (fx->seq2++, fx->gen2);
+  g_assert_cmpint (fx_recv (fx, &p), ==, HB_MEMBER_PROCESS);
+  fx_clear (fx);
+  fx->gen2++;
+  fx->seq2 = 1;
+  g_assert_cmpint (fx_status2 (fx, "eth0"), ==, HB_MEMBER_PROCESS);
+  fx_one (fx, HB_MEMBER_EVENT_NODE_RESTART);
+  g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_PARTITION_HEALED), ==, 0);
+}
+
+/* A node we never heard, declared dead after initdead, shows up: whatever its
+ * generation, the takeover engine must hear of it (it may run groups it took
+ * alone), so NODE_RESTART goes out, with no log text (Heartbeat logs none). */
+static void
+test_first_contact_after_declared_dead (Fx *fx, gconstpointer data)
+{
+  HbMemberEvent *e;
+
+  (void) data;
+  hb_membership_set_local_status (fx->m, fx->now, HB_NODE_STATUS_UP, fx->ev);
+  fx_ping (fx);
+  fx_tick (fx, fx->now + INITDEAD_MS * MS);
+  fx_one (fx, HB_MEMBER_EVENT_NODE_DEAD);
+  fx_clear (fx);
+  g_assert_cmpint (fx_status2 (fx, "eth0"), ==, HB_MEMBER_PROCESS);
+  e = fx_one (fx, HB_MEMBER_EVENT_NODE_RESTART);
+  g_assert_cmpstr (e->message, ==, "");
+  g_assert_cmpuint (e->old_gen, ==, 0);
+  g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_PARTITION_HEALED), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -208,6 +272,9 @@ main (int argc, char **argv)
   FX_TEST ("/membership/peer/confirmation-rules", test_confirmation_rules);
   FX_TEST ("/membership/peer/record-and-seed", test_record_and_seed);
   FX_TEST ("/membership/peer/seed-generation-only", test_seed_generation_only);
+  FX_TEST ("/membership/peer/shutdone-then-alive", test_shutdone_then_alive);
+  FX_TEST ("/membership/peer/shutdone-then-restart", test_shutdone_then_restart);
+  FX_TEST ("/membership/peer/first-contact-after-declared-dead", test_first_contact_after_declared_dead);
   for (guint i = 0; i < G_N_ELEMENTS (gen_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/membership/peer/generation/%s", gen_cases[i].name);

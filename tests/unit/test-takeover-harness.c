@@ -227,6 +227,12 @@ lab_peer_dead (TkLab *lab, guint i)
 }
 
 void
+lab_peer_restarted (TkLab *lab, guint i)
+{
+  LAB_CALL (lab, i, hb_takeover_peer_restarted (t, lab->now, actions));
+}
+
+void
 lab_shutdown (TkLab *lab, guint i)
 {
   LAB_CALL (lab, i, hb_takeover_shutdown (t, lab->now, actions));

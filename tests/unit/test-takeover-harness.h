@@ -49,6 +49,7 @@ void lab_comm_up (TkLab *lab, guint i, HbPeerState peer);
 void lab_start_both (TkLab *lab);                    /* boot both, comm up, run */
 void lab_kill (TkLab *lab, guint i);                 /* kill -9: groups keep running */
 void lab_peer_dead (TkLab *lab, guint i);            /* membership of node i: peer dead */
+void lab_peer_restarted (TkLab *lab, guint i);       /* membership of node i: peer's new generation */
 
 /* Local commands and events on node i (the actions are executed; run after). */
 void lab_shutdown (TkLab *lab, guint i);

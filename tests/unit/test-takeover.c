@@ -877,7 +877,8 @@ test_restart_both_keep (void)
   lab_expect_not (lab, N1, "start " G1);
   lab_expect_not (lab, N1, "stop " G1);
   lab_expect_not (lab, N2, "stop " G2);
-  lab_expect (lab, N1, "send t=resource rsc_hold=local rtype=full isstable=0 info=restart held_keys=" G1);
+  lab_expect (lab, N1, "send t=resource rsc_hold=local rtype=full isstable=0 info=restart held_keys=" G1
+                           " restart_keys=" G1);
   lab_expect_not (lab, N1, "log ERROR: Both machines own our resources!");
   g_assert_cmpstr (hb_takeover_rscstatus (lab->node[N1].t), ==, "local");
 }
