@@ -11,6 +11,7 @@
 #include "generation-file.h"
 #include "media.h"
 #include "membership.h"
+#include "peer-generations.h"
 #include "ping.h"
 #include "wire.h"
 #include "xmithist.h"
@@ -27,6 +28,9 @@ G_BEGIN_DECLS
 #define WORST_GAP_LOG_PERIOD_S 3600
 /* After sending shutdone, wait this long so the datagrams leave (§3.7: 1 s). */
 #define SHUTDOWN_LINGER_MS 200
+/* Resource messages of a peer's run not yet confirmed live are held, at
+ * most this many per peer (the oldest go first). */
+#define DEFERRED_MAX 32
 
 struct _HbDaemon
 {
@@ -47,6 +51,10 @@ struct _HbDaemon
   GHashTable *peer_uuids;    /* node name -> GBytes (16 bytes), learnt from srcuuid */
   GHashTable *ack_triggers;  /* node name -> GUINT_TO_POINTER (trigger + 1) */
   GHashTable *badpack_last;  /* "addr reason" -> gint64* last log time */
+  HbPeerGenerations *peer_gens; /* STATEDIR/hb_peer_generations */
+  GHashTable *deferred;      /* node -> GQueue of HbDeferred*: resource messages held until
+                              * the run that sent them shows a live status */
+  GHashTable *replay_hinted; /* nodes told about hb_peer_generations once */
   GSource *keepalive_source;
   GSource *deadline_source;
   GSource *worst_gap_source;
@@ -70,6 +78,7 @@ void hb_daemon_maybe_ack (HbDaemon *daemon, const char *node, guint64 seq);
 gboolean hb_daemon_on_keepalive (gpointer user_data);
 
 /* daemon-recv.c */
+void hb_daemon_deferred_free (gpointer queue);
 void hb_daemon_on_datagram (HbMediaChannel *channel, const guint8 *data, gsize len,
                             GInetSocketAddress *from, gpointer user_data);
 void hb_daemon_on_ping_reply (const char *node, gpointer user_data);

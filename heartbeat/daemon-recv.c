@@ -3,6 +3,7 @@
  * through, and log bad packets at a bounded rate. */
 #include <string.h>
 
+#include "auth.h"
 #include "daemon-private.h"
 
 /* ---- receiving ---------------------------------------------------------------------- */
@@ -149,6 +150,98 @@ dispatch (HbDaemon *daemon, const HbMsg *msg, const char *type, const char *src)
     }
 }
 
+/* ---- resource messages of a run not yet seen live ------------------------------------ */
+
+/* A resource message waits for its run to be confirmed (membership.h,
+ * hb_membership_generation_confirmed): a replayed message of an earlier run
+ * of the peer becomes its known generation when we know nothing newer (at
+ * our start), and acting on it — a `shutdone` above all — would start the
+ * peer's live groups here. The real peer confirms its run within a
+ * keepalive; a replay never does. */
+typedef struct
+{
+  HbMsg *msg;
+  guint64 gen;
+} HbDeferred;
+
+static void
+deferred_item_free (HbDeferred *d)
+{
+  hb_msg_free (d->msg);
+  g_free (d);
+}
+
+void
+hb_daemon_deferred_free (gpointer queue)
+{
+  g_queue_free_full (queue, (GDestroyNotify) deferred_item_free);
+}
+
+/* Takes `msg`. */
+static void
+defer (HbDaemon *daemon, HbMsg *msg, const char *src, guint64 gen)
+{
+  GQueue *queue = g_hash_table_lookup (daemon->deferred, src);
+  HbDeferred *d;
+
+  if (queue == NULL)
+    {
+      queue = g_queue_new ();
+      g_hash_table_insert (daemon->deferred, g_strdup (src), queue);
+    }
+  if (g_queue_get_length (queue) >= DEFERRED_MAX)
+    {
+      deferred_item_free (g_queue_pop_head (queue));
+    }
+  hb_log (HB_LOG_DEBUG, "Holding t=%s from %s until its run (generation %" G_GUINT64_FORMAT
+          ") shows a live status", hb_msg_get (msg, "t"), src, gen);
+  d = g_new0 (HbDeferred, 1);
+  d->msg = msg;
+  d->gen = gen;
+  g_queue_push_tail (queue, d);
+}
+
+static void dispatch (HbDaemon *daemon, const HbMsg *msg, const char *type, const char *src);
+
+/* After each packet of `src`: its run confirmed, the held messages of that
+ * run go through in order; those of any other run never will. */
+static void
+release_deferred (HbDaemon *daemon, const char *src)
+{
+  GQueue *queue = g_hash_table_lookup (daemon->deferred, src);
+  guint64 gen = hb_membership_node_generation (daemon->membership, src);
+  gboolean confirmed = hb_membership_generation_confirmed (daemon->membership, src);
+  HbDeferred *d;
+
+  while (queue != NULL && (d = g_queue_peek_head (queue)) != NULL && (confirmed || d->gen != gen))
+    {
+      g_queue_pop_head (queue);
+      if (d->gen == gen)
+        {
+          dispatch (daemon, d->msg, hb_msg_get (d->msg, "t"), src);
+        }
+      else
+        {
+          hb_log (HB_LOG_WARNING, "Ignored t=%s from %s: its run (generation %" G_GUINT64_FORMAT
+                  ") never showed a live status: a replay of an earlier run?",
+                  hb_msg_get (d->msg, "t"), src, d->gen);
+        }
+      deferred_item_free (d);
+    }
+}
+
+/* A confirmed run is remembered across our restarts (peer-generations.h). */
+static void
+remember_generation (HbDaemon *daemon, const char *src)
+{
+  guint64 gen = hb_membership_node_generation (daemon->membership, src);
+
+  if (gen != 0 && gen <= G_MAXUINT32 && hb_membership_generation_confirmed (daemon->membership, src))
+    {
+      hb_peer_generations_raise (daemon->peer_gens, src, (guint32) gen);
+    }
+}
+
 static gboolean
 fill_packet (const HbMsg *msg, const char *src, const char *link, HbMemberPacket *pkt)
 {
@@ -185,8 +278,11 @@ hb_daemon_on_datagram (HbMediaChannel *channel, const guint8 *data, gsize len, G
   const char *type;
   HbMemberPacket pkt;
   HbMemberVerdict verdict;
+  gint index;
 
-  if (hb_wire_decode_and_verify (data, len, daemon->config->auth_keys, &msg, &error) < 0)
+  index = hb_wire_decode_and_verify (data, len, daemon->config->auth_keys, &msg, &error);
+  if (index < 0 || !hb_auth_index_accepted (daemon->config->auth_keys, daemon->config->auth_active,
+                                             (guint) index, &error))
     {
       g_autofree char *kind = g_strdup_printf ("%s:%d", g_quark_to_string (error->domain), error->code);
       log_bad_packet (daemon, from, hb_media_describe (channel), kind, error->message);
@@ -206,6 +302,7 @@ hb_daemon_on_datagram (HbMediaChannel *channel, const guint8 *data, gsize len, G
       log_bad_packet (daemon, from, hb_media_describe (channel), "bad-status", "bad status field");
       return;
     }
+  hb_membership_set_wall_time (daemon->membership, g_get_real_time () / G_USEC_PER_SEC);
   verdict = hb_membership_receive (daemon->membership, g_get_monotonic_time (), &pkt, events);
   if (verdict == HB_MEMBER_DROP_UNKNOWN_NODE)
     {
@@ -215,9 +312,22 @@ hb_daemon_on_datagram (HbMediaChannel *channel, const guint8 *data, gsize len, G
   else if (verdict == HB_MEMBER_PROCESS)
     {
       remember_uuid (daemon, msg, src);
-      dispatch (daemon, msg, type, src);
+      if (hb_resmgr_is_resource_message (type)
+          && !hb_membership_generation_confirmed (daemon->membership, src))
+        {
+          defer (daemon, g_steal_pointer (&msg), src, pkt.gen);
+        }
+      else
+        {
+          dispatch (daemon, msg, type, src);
+        }
     }
   hb_daemon_handle_events (daemon, events);
+  if (verdict == HB_MEMBER_PROCESS)
+    {
+      remember_generation (daemon, src);
+      release_deferred (daemon, src);
+    }
   hb_daemon_rearm_deadline (daemon);
 }
 

@@ -23,6 +23,24 @@ prio_of (HbMemberSeverity severity)
   return (guint) severity < G_N_ELEMENTS (map) ? map[severity] : HB_LOG_INFO;
 }
 
+/* A peer whose packets fall below the generation we persisted: said once,
+ * with what to do if its state directory was reset on purpose. */
+static void
+hint_persisted_floor (HbDaemon *daemon, const HbMemberEvent *ev)
+{
+  if (ev->node == NULL || ev->old_gen == 0
+      || ev->old_gen != hb_peer_generations_get (daemon->peer_gens, ev->node)
+      || hb_membership_generation_confirmed (daemon->membership, ev->node)
+      || !g_hash_table_add (daemon->replay_hinted, g_strdup (ev->node)))
+    {
+      return;
+    }
+  hb_log (HB_LOG_ERR, "Node %s sends generation %" G_GUINT64_FORMAT ", below %" G_GUINT64_FORMAT
+          " seen from it before (kept in %s): its packets are dropped as replays. If its state "
+          "directory was reset or restored on purpose, remove its line from that file and restart.",
+          ev->node, ev->gen, ev->old_gen, hb_peer_generations_path (daemon->peer_gens));
+}
+
 void
 hb_daemon_handle_events (HbDaemon *daemon, GPtrArray *events)
 {
@@ -44,6 +62,9 @@ hb_daemon_handle_events (HbDaemon *daemon, GPtrArray *events)
         {
         case HB_MEMBER_EVENT_REXMIT_REQUEST:
           hb_daemon_send_rexmit_request (daemon, ev->node, ev->seq);
+          break;
+        case HB_MEMBER_EVENT_REPLAY:
+          hint_persisted_floor (daemon, ev);
           break;
         case HB_MEMBER_EVENT_COMM_UP:
         case HB_MEMBER_EVENT_LOCAL_STATUS:
@@ -161,13 +182,18 @@ membership_from_config (HbDaemon *daemon, GError **error)
   return hb_membership_new (&params, g_get_monotonic_time (), error);
 }
 
-static gboolean
-open_media (HbDaemon *daemon, GError **error)
+/* Opens every medium of `config`. At start (strict = FALSE) one that fails
+ * is logged and skipped, as long as one works; on reload (strict) any failure
+ * fails the whole set, so a typo never silences a node that holds groups.
+ * NULL with `error` set on failure (nothing stays open). */
+static GPtrArray *
+open_media (HbDaemon *daemon, const HbConfig *config, gboolean strict, GError **error)
 {
-  g_ptr_array_set_size (daemon->media, 0);
-  for (guint i = 0; i < daemon->config->media->len; i++)
+  g_autoptr (GPtrArray) media = g_ptr_array_new_with_free_func ((GDestroyNotify) hb_media_free);
+
+  for (guint i = 0; i < config->media->len; i++)
     {
-      const HbMedium *conf = g_ptr_array_index (daemon->config->media, i);
+      const HbMedium *conf = g_ptr_array_index (config->media, i);
       g_autoptr (GError) local = NULL;
       HbMediaChannel *channel = hb_media_open (conf, NULL, hb_daemon_on_datagram, daemon, &local);
 
@@ -178,19 +204,35 @@ open_media (HbDaemon *daemon, GError **error)
               hb_log (HB_LOG_DEBUG, "%s: skipped", local->message);
               continue;
             }
-          hb_log (HB_LOG_ERR, "ha.cf line %u: %s", conf->line, local->message);
+          if (strict)
+            {
+              g_set_error (error, local->domain, local->code, "%s/ha.cf:%u: %s", config->confdir,
+                           conf->line, local->message);
+              return NULL;
+            }
+          hb_log (HB_LOG_ERR, "%s/ha.cf:%u: %s", config->confdir, conf->line, local->message);
           continue;
         }
-      hb_log (HB_LOG_INFO, "%s", hb_media_started_message (channel));
-      g_ptr_array_add (daemon->media, channel);
+      g_ptr_array_add (media, channel);
     }
-  if (daemon->media->len == 0)
+  if (media->len == 0)
     {
       g_set_error (error, HB_MEDIA_ERROR, HB_MEDIA_ERROR_SOCKET,
                    "no heartbeat medium could be started");
-      return FALSE;
+      return NULL;
     }
-  return TRUE;
+  return g_steal_pointer (&media);
+}
+
+static void
+use_media (HbDaemon *daemon, GPtrArray *media)
+{
+  for (guint i = 0; i < media->len; i++)
+    {
+      hb_log (HB_LOG_INFO, "%s", hb_media_started_message (g_ptr_array_index (media, i)));
+    }
+  g_clear_pointer (&daemon->media, g_ptr_array_unref);
+  daemon->media = media;
 }
 
 /* ---- worst heartbeat interval, for tuning deadtime (§8.2) -------------------------------- */
@@ -276,17 +318,51 @@ load_identity (HbDaemon *daemon, GError **error)
   return TRUE;
 }
 
+static void
+load_peer_generations (HbDaemon *daemon)
+{
+  g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+
+  daemon->peer_gens = hb_peer_generations_load (daemon->statedir, warnings);
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      hb_log (HB_LOG_WARNING, "%s", (const char *) g_ptr_array_index (warnings, i));
+    }
+}
+
+/* What the new membership must know of each peer: the generation we
+ * persisted, and what the membership it replaces (a reload) had learnt —
+ * generation, last seq, confirmation — so that nothing the peer sent before
+ * is new again afterwards. */
+static void
+seed_peers (HbDaemon *daemon, HbMembership *next, const HbMembership *previous)
+{
+  for (guint i = 0; i < daemon->config->nodes->len; i++)
+    {
+      const HbNodeConf *node = g_ptr_array_index (daemon->config->nodes, i);
+      HbMemberPeerRecord rec = { .gen = hb_peer_generations_get (daemon->peer_gens, node->name) };
+
+      hb_membership_seed_peer (next, node->name, &rec);
+      if (previous != NULL && hb_membership_peer_record (previous, node->name, &rec))
+        {
+          hb_membership_seed_peer (next, node->name, &rec);
+        }
+    }
+}
+
 static gboolean
 start_membership (HbDaemon *daemon, GError **error)
 {
   g_autoptr (GPtrArray) events = hb_member_events_new ();
+  HbMembership *next = membership_from_config (daemon, error);
 
-  g_clear_pointer (&daemon->membership, hb_membership_free);
-  daemon->membership = membership_from_config (daemon, error);
-  if (daemon->membership == NULL)
+  if (next == NULL)
     {
       return FALSE;
     }
+  seed_peers (daemon, next, daemon->membership);
+  g_clear_pointer (&daemon->membership, hb_membership_free);
+  daemon->membership = next;
   hb_membership_set_local_status (daemon->membership, g_get_monotonic_time (), "up", events);
   hb_daemon_handle_events (daemon, events);
   hb_daemon_rearm_deadline (daemon);
@@ -297,6 +373,7 @@ HbDaemon *
 hb_daemon_new (const HbDaemonOptions *options, HbConfig *config, GError **error)
 {
   g_autoptr (HbDaemon) daemon = g_new0 (HbDaemon, 1);
+  GPtrArray *media;
 
   daemon->options = *options;
   daemon->statedir = g_strdup (options->statedir);
@@ -306,15 +383,26 @@ hb_daemon_new (const HbDaemonOptions *options, HbConfig *config, GError **error)
   daemon->config = config;
   daemon->next_seq = 1;
   daemon->started_us = g_get_monotonic_time ();
-  daemon->media = g_ptr_array_new_with_free_func ((GDestroyNotify) hb_media_free);
   daemon->peer_uuids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   daemon->ack_triggers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   daemon->badpack_last = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  daemon->deferred = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, hb_daemon_deferred_free);
+  daemon->replay_hinted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  load_peer_generations (daemon);
   daemon->xmithist = hb_xmithist_new (config->max_rexmit_delay_ms);
   daemon->deadline_source = g_source_new (&deadline_funcs, sizeof (GSource));
   attach (daemon->deadline_source, on_deadline, daemon);
-  if (!load_identity (daemon, error) || !open_media (daemon, error)
-      || !start_membership (daemon, error))
+  if (!load_identity (daemon, error))
+    {
+      return NULL;
+    }
+  media = open_media (daemon, config, FALSE, error);
+  if (media == NULL)
+    {
+      return NULL;
+    }
+  use_media (daemon, media);
+  if (!start_membership (daemon, error))
     {
       return NULL;
     }
@@ -356,6 +444,9 @@ hb_daemon_free (HbDaemon *daemon)
   g_clear_pointer (&daemon->peer_uuids, g_hash_table_unref);
   g_clear_pointer (&daemon->ack_triggers, g_hash_table_unref);
   g_clear_pointer (&daemon->badpack_last, g_hash_table_unref);
+  g_clear_pointer (&daemon->deferred, g_hash_table_unref);
+  g_clear_pointer (&daemon->replay_hinted, g_hash_table_unref);
+  g_clear_pointer (&daemon->peer_gens, hb_peer_generations_free);
   g_clear_pointer (&daemon->config, hb_config_free);
   g_free (daemon->statedir);
   g_free (daemon->rundir);
@@ -401,28 +492,41 @@ media_signature (const HbConfig *config)
   return g_string_free (g_steal_pointer (&sig), FALSE);
 }
 
-void
-hb_daemon_reload (HbDaemon *daemon, HbConfig *config)
+gboolean
+hb_daemon_reload (HbDaemon *daemon, HbConfig *config, GError **error)
 {
-  g_autoptr (HbConfig) old = daemon->config;
-  g_autofree char *old_media = media_signature (old);
+  g_autoptr (HbConfig) incoming = config;
+  g_autoptr (HbConfig) old = NULL;
+  g_autofree char *old_media = media_signature (daemon->config);
   g_autofree char *new_media = media_signature (config);
   gboolean same_media = strcmp (old_media, new_media) == 0;
-  g_autoptr (GError) error = NULL;
+  GPtrArray *media = NULL;
 
-  daemon->config = config;
+  /* First what can fail: the new media, opened beside the old ones. */
+  if (!same_media)
+    {
+      media = open_media (daemon, config, TRUE, error);
+      if (media == NULL)
+        {
+          return FALSE;
+        }
+    }
+  old = daemon->config;
+  daemon->config = g_steal_pointer (&incoming);
   hb_logger_configure (daemon->options.logger, config, daemon->logfile, daemon->hostname);
   hb_resmgr_reload (daemon->rsc, config);
-  if (!same_media && !open_media (daemon, &error))
+  if (media != NULL)
     {
-      hb_log (HB_LOG_ERR, "Reload: %s", error->message);
+      use_media (daemon, media);
     }
   if (!same_media || !membership_inputs_equal (old, config))
     {
+      g_autoptr (GError) local = NULL;
+
       hb_log (HB_LOG_INFO, "Reload: nodes, media or timers changed: membership restarts");
-      if (!start_membership (daemon, &error))
+      if (!start_membership (daemon, &local))
         {
-          hb_log (HB_LOG_ERR, "Reload: %s", error->message);
+          hb_log (HB_LOG_ERR, "Reload: %s", local->message);
         }
       start_pinger (daemon);
     }
@@ -431,6 +535,7 @@ hb_daemon_reload (HbDaemon *daemon, HbConfig *config)
       start_keepalive (daemon);
     }
   hb_log (HB_LOG_INFO, "Configuration reloaded from %s.", config->confdir);
+  return TRUE;
 }
 
 static gboolean

@@ -55,8 +55,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HbDaemon, hb_daemon_free)
 
 /* SIGHUP: swap in `config` (ownership taken) if it was loaded without error;
  * media and timers follow it, membership state of known nodes is kept when
- * the node list and media are unchanged (else it restarts for the new set). */
-void hb_daemon_reload (HbDaemon *daemon, HbConfig *config);
+ * the node list and media are unchanged (else it restarts for the new set,
+ * knowing what the old one knew of each peer's generation and seqs).
+ * Changed media are all opened before any old one is closed: if one cannot
+ * be opened, nothing changes (the old configuration keeps running, its
+ * media untouched), `config` is freed and FALSE returned with the reason. */
+gboolean hb_daemon_reload (HbDaemon *daemon, HbConfig *config, GError **error);
 
 /* SIGTERM: release every resource group right to left while heartbeats go
  * on, tell peers we leave (t=shutdone st=dead, §3.7), log the worst

@@ -271,6 +271,7 @@ on_sighup (gpointer user_data)
 {
   Node *node = user_data;
   g_autoptr (GPtrArray) diags = g_ptr_array_new_with_free_func ((GDestroyNotify) hb_diag_free);
+  g_autoptr (GError) error = NULL;
   HbConfig *config = load_config (diags, NULL);
 
   for (guint i = 0; i < diags->len; i++)
@@ -284,7 +285,12 @@ on_sighup (gpointer user_data)
               (int) getpid ());
       return G_SOURCE_CONTINUE;
     }
-  hb_daemon_reload (node->daemon, config);
+  if (!hb_daemon_reload (node->daemon, config, &error))
+    {
+      hb_log (HB_LOG_ERR, "Reload refused: %s; Heartbeat pid %d keeps the old configuration",
+              error->message, (int) getpid ());
+      return G_SOURCE_CONTINUE;
+    }
   hb_logger_set_debug (node->logger, MAX (config->debug_level, hb_logger_get_debug (node->logger)));
   return G_SOURCE_CONTINUE;
 }

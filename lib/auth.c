@@ -210,3 +210,19 @@ hb_auth_verify (const HbAuthKey keys[HB_AUTH_MAX_KEYS], const char *token, gsize
     }
   return (gint) index;
 }
+
+gboolean
+hb_auth_index_accepted (const HbAuthKey keys[HB_AUTH_MAX_KEYS], guint active, guint index,
+                        GError **error)
+{
+  g_return_val_if_fail (keys != NULL && index < HB_AUTH_MAX_KEYS, FALSE);
+  if (keys[index].method != HB_AUTH_CRC || (active < HB_AUTH_MAX_KEYS && keys[active].method == HB_AUTH_CRC))
+    {
+      return TRUE;
+    }
+  g_set_error (error, HB_AUTH_ERROR, HB_AUTH_ERROR_WEAK,
+               "signed with crc (key %u), which is not the active method (auth %u): refused, as "
+               "anyone can compute crc",
+               index, active);
+  return FALSE;
+}

@@ -25,6 +25,7 @@ typedef enum
   HB_AUTH_ERROR_BAD_INDEX,  /* "Invalid authentication type [N] in message!": index not configured */
   HB_AUTH_ERROR_MISMATCH,   /* "node [X] failed authentication": digest differs */
   HB_AUTH_ERROR_KEY,        /* signing with an unusable table entry (crc with key, md5 without) */
+  HB_AUTH_ERROR_WEAK,       /* a crc signature while the active method is md5 or sha1 */
 } HbAuthError;
 
 /* CRC-32 as Heartbeat's crc plugin computes it; "123456789" -> 0x765e7680. */
@@ -54,5 +55,14 @@ gint hb_auth_verify (const HbAuthKey keys[HB_AUTH_MAX_KEYS],
                      const char *token, gsize token_len,
                      const guint8 *data, gsize len,
                      const char *peer, GError **error);
+
+/* Whether a packet that verified with keys[index] may be believed, given
+ * that we sign with keys[active]. crc needs no secret: anyone on the segment
+ * can compute it, so a `crc` line that is not the active method (a leftover
+ * of a key rollover) must not open the cluster to every host; crc counts
+ * only when the cluster runs on crc anyway. Heartbeat 3.0.6 accepts any
+ * configured index. FALSE with HB_AUTH_ERROR_WEAK. */
+gboolean hb_auth_index_accepted (const HbAuthKey keys[HB_AUTH_MAX_KEYS], guint active, guint index,
+                                 GError **error);
 
 G_END_DECLS

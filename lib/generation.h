@@ -37,4 +37,21 @@ char *hb_generation_format (guint32 gen);
  * Wraps from G_MAXUINT32 to 1 rather than 0 (0 means "unknown" to peers). */
 guint32 hb_generation_next (gboolean have_previous, guint32 previous, gint64 now_s);
 
+/* ---- the peers' generations ------------------------------------------------------
+ *
+ * STATEDIR/hb_peer_generations remembers, across our own restarts, the last
+ * generation each peer was seen live with, so that a packet of an earlier run
+ * of the peer is a replay even in the first seconds after we start (Heartbeat
+ * 3.0.6 knows nothing at start and accepts it). One line per peer:
+ * "NODE GENERATION\n", node names as in ha.cf (lower case), decimal. */
+
+/* Parses the file: a table node -> GUINT_TO_POINTER (generation). A line
+ * that is not "NODE GENERATION" (1..4294967295) is skipped, and described in
+ * `problems` (char*, "line N: ...") when given; a node listed twice keeps its
+ * highest generation. */
+GHashTable *hb_peer_generations_parse (const char *text, gsize len, GPtrArray *problems);
+
+/* The file's contents for `table` (as parsed), nodes sorted by name. */
+char *hb_peer_generations_format (GHashTable *table);
+
 G_END_DECLS

@@ -355,6 +355,30 @@ test_long_key (void)
   g_assert_cmpstr (a, ==, b);
 }
 
+/* A crc key counts only while crc is the active method: during a rollover
+ * (`auth 1` / `1 sha1 secret` / `2 crc`) a crc-signed packet is refused. */
+static void
+test_crc_only_when_active (void)
+{
+  HbAuthKey keys[HB_AUTH_MAX_KEYS] = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  keys[1].method = HB_AUTH_SHA1;
+  keys[1].key = (char *) "secret";
+  keys[2].method = HB_AUTH_CRC;
+  keys[3].method = HB_AUTH_MD5;
+  keys[3].key = (char *) "other";
+  g_assert_true (hb_auth_index_accepted (keys, 1, 1, NULL));
+  g_assert_true (hb_auth_index_accepted (keys, 1, 3, NULL));
+  g_assert_false (hb_auth_index_accepted (keys, 1, 2, &error));
+  g_assert_error (error, HB_AUTH_ERROR, HB_AUTH_ERROR_WEAK);
+  g_assert_nonnull (strstr (error->message, "crc (key 2)"));
+  g_assert_nonnull (strstr (error->message, "auth 1"));
+  /* the seed deployment: crc is the method, so crc is what it accepts */
+  g_assert_true (hb_auth_index_accepted (keys, 2, 2, NULL));
+  g_assert_true (hb_auth_index_accepted (keys, 2, 1, NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -388,5 +412,6 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &peer_name_cases[i], test_verify_peer_name);
     }
   g_test_add_func ("/auth/verify-peer-name-long", test_verify_peer_name_long);
+  g_test_add_func ("/auth/crc-only-when-active", test_crc_only_when_active);
   return g_test_run ();
 }

@@ -1,6 +1,8 @@
 /* Unit tests for lib/generation (HEARTBEAT-REFERENCE §1.9). */
 #include "generation.h"
 
+#include <string.h>
+
 typedef struct
 {
   const char *text;
@@ -82,6 +84,52 @@ test_next (void)
   g_assert_cmpuint (hb_generation_next (FALSE, 0, G_MAXINT64), ==, G_MAXUINT32);
 }
 
+static void
+test_peers_parse (void)
+{
+  static const char text[] = "ld2 1764000123\n"
+                             "\n"
+                             "  LD3\t42  \n"
+                             "ld4\n"
+                             "ld5 12 13\n"
+                             "ld6 0\n"
+                             "ld7 4294967296\n"
+                             "ld2 17\n"
+                             "ld8 x9";
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) t = hb_peer_generations_parse (text, sizeof text - 1, problems);
+
+  g_assert_cmpuint (g_hash_table_size (t), ==, 2);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (t, "ld2")), ==, 1764000123);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (t, "ld3")), ==, 42);
+  g_assert_cmpuint (problems->len, ==, 5);
+  g_assert_cmpstr (g_ptr_array_index (problems, 0), ==, "line 4: expected NODE GENERATION");
+  g_assert_cmpstr (g_ptr_array_index (problems, 1), ==, "line 5: more than two fields");
+  g_assert_cmpstr (g_ptr_array_index (problems, 2), ==,
+                   "line 6: the generation is not a number from 1 to 4294967295");
+  g_assert_cmpstr (g_ptr_array_index (problems, 4), ==,
+                   "line 9: the generation is not a number from 1 to 4294967295");
+}
+
+static void
+test_peers_round_trip (void)
+{
+  g_autoptr (GHashTable) t = hb_peer_generations_parse ("b 2\na 4294967295\n", 18, NULL);
+  g_autofree char *text = hb_peer_generations_format (t);
+  g_autoptr (GHashTable) back = hb_peer_generations_parse (text, strlen (text), NULL);
+  g_autofree char *again = hb_peer_generations_format (back);
+
+  g_assert_cmpstr (text, ==, "a 4294967295\nb 2\n");
+  g_assert_cmpstr (again, ==, text);
+  /* a torn write: what follows the NUL is lost, the rest is read */
+  g_clear_pointer (&back, g_hash_table_unref);
+  back = hb_peer_generations_parse ("a 5\n\0b 7\n", 10, NULL);
+  g_assert_cmpuint (g_hash_table_size (back), ==, 1);
+  g_clear_pointer (&back, g_hash_table_unref);
+  back = hb_peer_generations_parse (NULL, 0, NULL);
+  g_assert_cmpuint (g_hash_table_size (back), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -94,5 +142,7 @@ main (int argc, char **argv)
   g_test_add_func ("/generation/parse/not-terminated", test_parse_not_terminated);
   g_test_add_func ("/generation/format", test_format);
   g_test_add_func ("/generation/next", test_next);
+  g_test_add_func ("/generation/peers/parse", test_peers_parse);
+  g_test_add_func ("/generation/peers/round-trip", test_peers_round_trip);
   return g_test_run ();
 }
