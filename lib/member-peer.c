@@ -43,6 +43,7 @@ hb_membership_seed_peer (HbMembership *m, const char *node, const HbMemberPeerRe
     {
       n->gen = record->gen;
       n->confirmed = FALSE;
+      n->first_live_seq = 0;
       hb_seqtrack_reset (n->seq);
     }
   n->confirmed = n->confirmed || record->confirmed;

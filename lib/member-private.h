@@ -26,7 +26,9 @@ typedef struct
   gint64 last_status_us;    /* liveness origin: creation time or last status packet */
   guint64 last_status_seq;
   guint64 gen;              /* last generation seen, 0 = none */
-  gboolean confirmed;       /* a live status of `gen` was accepted */
+  gboolean confirmed;       /* live statuses of `gen` over a keepalive were accepted */
+  gint64 first_live_us;     /* first live status of `gen` (valid if first_live_seq) */
+  guint64 first_live_seq;   /* its seq, 0 = none yet */
   guint dt_ms;              /* advertised dead interval, 0 = none */
   guint64 worst_ms;
   HbSeqTrack *seq;
@@ -40,6 +42,7 @@ struct _HbMembership
   guint64 own_last_seq;     /* highest own seq seen looped back */
   GPtrArray *nodes;         /* of MemberNode*, configuration order */
   GHashTable *by_name;      /* name -> MemberNode* (borrowed) */
+  gint64 keepalive_us;
   gint64 deadtime_us;
   gint64 warntime_us;
   gint64 initdead_us;

@@ -127,6 +127,7 @@ restart_node (MemberNode *node, const HbMemberPacket *pkt, GPtrArray *out)
     }
   node->gen = pkt->gen;
   node->confirmed = FALSE; /* the new run has to show it is live */
+  node->first_live_seq = 0;
   hb_seqtrack_reset (node->seq);
   node->have_status = FALSE; /* no late-heartbeat interval across a restart */
   node->last_status_seq = 0;
@@ -280,6 +281,29 @@ check_late (const HbMembership *m, MemberNode *node, guint64 iv_ms, gboolean was
     }
 }
 
+/* A run is confirmed live by its status packets over one keepalive: the
+ * first live one, then a later one at least a keepalive after it. A replay
+ * of an earlier run heard first (our start, nothing known) would have to be
+ * paced like the real peer, whose own next status, of a newer generation,
+ * arrives within that keepalive and ends the replayed run. */
+static void
+confirm_run (const HbMembership *m, MemberNode *node, const HbMemberPacket *pkt, gint64 now_us)
+{
+  if (node->confirmed || (pkt->status != NULL && strcmp (pkt->status, HB_NODE_STATUS_DEAD) == 0))
+    {
+      return;
+    }
+  if (node->first_live_seq == 0)
+    {
+      node->first_live_seq = pkt->seq;
+      node->first_live_us = now_us;
+    }
+  else if (pkt->seq > node->first_live_seq && now_us - node->first_live_us >= m->keepalive_us)
+    {
+      node->confirmed = TRUE;
+    }
+}
+
 static void
 apply_status (HbMembership *m, MemberNode *node, const HbMemberPacket *pkt, gint64 now_us,
               GPtrArray *out)
@@ -298,10 +322,7 @@ apply_status (HbMembership *m, MemberNode *node, const HbMemberPacket *pkt, gint
   node->last_status_seq = pkt->seq;
   node->dt_ms = pkt->dt_ms;
   node->declared_dead = FALSE;
-  if (pkt->status == NULL || strcmp (pkt->status, HB_NODE_STATUS_DEAD) != 0)
-    {
-      node->confirmed = TRUE; /* this run of the peer is live (membership.h) */
-    }
+  confirm_run (m, node, pkt, now_us);
   if (status == NULL)
     {
       /* No `st`: keep what we knew, but a status packet proves life. */
@@ -365,6 +386,15 @@ receive_peer (HbMembership *m, MemberNode *node, gint64 now_us, const HbMemberPa
   if (!track_seq (m, node, pkt, now_us, &sv, &verdict, out))
     {
       return verdict; /* an old or duplicate packet proves nothing */
+    }
+  if (pkt->is_status && !node->confirmed && g_strcmp0 (pkt->status, HB_NODE_STATUS_DEAD) == 0)
+    {
+      /* st=dead (a shutdone) from a run not confirmed live: most likely a
+       * replay of an earlier run heard before the live one. It must not make
+       * the node dead (and its groups ours), nor count as hearing it (comm
+       * up would shorten initdead to deadtime): the node stays as it was,
+       * and dies at its dead interval if it is dead. */
+      return addressed_elsewhere (m, pkt) ? HB_MEMBER_DROP_NOT_FOR_US : HB_MEMBER_PROCESS;
     }
   node->heard = TRUE;
   if (pkt->is_status && sv != HB_SEQ_ACCEPT_FILLED)

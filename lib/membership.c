@@ -165,6 +165,7 @@ hb_membership_new (const HbMembershipParams *params, gint64 now_us, GError **err
       g_hash_table_insert (m->by_name, node->name, node);
     }
   m->local_gen = params->local_generation;
+  m->keepalive_us = ms_to_us (params->keepalive_ms, 0);
   m->deadtime_us = ms_to_us (params->deadtime_ms, 0);
   m->warntime_us = ms_to_us (params->warntime_ms, 0);    /* 0: no late warnings */
   m->initdead_us = ms_to_us (params->initdead_ms, params->deadtime_ms);

@@ -265,10 +265,14 @@ gboolean hb_membership_peer_record (const HbMembership *m, const char *node,
  * unknown, local or ping node. last_seq 0 leaves sequence tracking empty. */
 void hb_membership_seed_peer (HbMembership *m, const char *node, const HbMemberPeerRecord *record);
 
-/* TRUE once a live status packet (any `st` but dead) of the peer's current
- * generation was accepted: only then do its resource messages describe the
- * node that is running now (a replayed message of an older run, or one that
- * comes first after a restart, is not acted upon before). */
+/* TRUE once live status packets (any `st` but dead) of the peer's current
+ * generation were accepted over at least one keepalive (two of them, the
+ * later a keepalive or more after the first): only then do its resource
+ * messages describe the node that is running now. A replayed message of an
+ * earlier run, heard first when we know nothing newer, is not acted upon:
+ * the live peer's next status, of a newer run, comes within that keepalive
+ * and ends the replayed run. A shutdone (st=dead) of a run not confirmed
+ * does not make the node dead. */
 gboolean hb_membership_generation_confirmed (const HbMembership *m, const char *node);
 
 /* This node's wall clock in seconds since the epoch (for the generation

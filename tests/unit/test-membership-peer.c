@@ -14,6 +14,14 @@ shutdone (guint64 seq, guint64 gen)
   return p;
 }
 
+/* node2's next status, a keepalive after the previous one (a live peer). */
+static HbMemberVerdict
+paced_status (Fx *fx)
+{
+  fx->now += KEEPALIVE_MS * MS;
+  return fx_status2 (fx, "eth0");
+}
+
 /* A replayed shutdone of an earlier run is the first thing we hear of node2:
  * its generation becomes the known one, but the run is not confirmed, so the
  * daemon does not act on its resource messages. */
@@ -27,8 +35,14 @@ test_replayed_shutdone_unconfirmed (Fx *fx, gconstpointer data)
   g_assert_cmpint (fx_recv (fx, &old), ==, HB_MEMBER_PROCESS);
   g_assert_cmpuint (hb_membership_node_generation (fx->m, "node2"), ==, 3);
   g_assert_false (hb_membership_generation_confirmed (fx->m, "node2"));
-  /* the live node2 (generation 5) shows up: a restart, confirmed by its status */
+  /* nor is node2 dead for it: its liveness is not known yet */
+  g_assert_cmpstr (hb_membership_node_status (fx->m, "node2"), ==, HB_NODE_STATUS_INIT);
+  g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_NODE_STATUS), ==, 0);
+  /* the live node2 (generation 5) shows up: a restart, confirmed by its
+   * statuses over a keepalive */
   g_assert_cmpint (fx_status2 (fx, "eth0"), ==, HB_MEMBER_PROCESS);
+  g_assert_false (hb_membership_generation_confirmed (fx->m, "node2"));
+  g_assert_cmpint (paced_status (fx), ==, HB_MEMBER_PROCESS);
   g_assert_true (hb_membership_generation_confirmed (fx->m, "node2"));
   /* the old run's packets are replays now */
   old.seq = 41;
@@ -53,6 +67,16 @@ test_confirmation_rules (Fx *fx, gconstpointer data)
   g_assert_cmpint (fx_recv (fx, &st), ==, HB_MEMBER_PROCESS);
   g_assert_false (hb_membership_generation_confirmed (fx->m, "node2"));
   st.seq = 4;
+  g_assert_cmpint (fx_recv (fx, &st), ==, HB_MEMBER_PROCESS);
+  g_assert_false (hb_membership_generation_confirmed (fx->m, "node2"));
+  /* a burst (a replay sent as fast as it can) does not confirm */
+  st.seq = 5;
+  fx->now += KEEPALIVE_MS * MS - 1;
+  g_assert_cmpint (fx_recv (fx, &st), ==, HB_MEMBER_PROCESS);
+  g_assert_false (hb_membership_generation_confirmed (fx->m, "node2"));
+  /* statuses over a whole keepalive do */
+  st.seq = 6;
+  fx->now += 1;
   g_assert_cmpint (fx_recv (fx, &st), ==, HB_MEMBER_PROCESS);
   g_assert_true (hb_membership_generation_confirmed (fx->m, "node2"));
   /* declared dead (a partition): still the same, confirmed run */
@@ -149,7 +173,7 @@ test_record_and_seed (Fx *fx, gconstpointer data)
   fx_comm_up (fx);
   for (int i = 0; i < 4; i++)
     {
-      g_assert_cmpint (fx_status2 (fx, "eth0"), ==, HB_MEMBER_PROCESS);
+      g_assert_cmpint (paced_status (fx), ==, HB_MEMBER_PROCESS);
     }
   g_assert_true (hb_membership_peer_record (fx->m, "node2", &rec));
   g_assert_cmpuint (rec.gen, ==, 5);
@@ -193,8 +217,11 @@ test_seed_generation_only (Fx *fx, gconstpointer data)
   p = shutdone (40, 3); /* an earlier run's shutdone, replayed at our start */
   g_assert_cmpint (fx_recv (fx, &p), ==, HB_MEMBER_DROP_REPLAY);
   g_assert_cmpstr (hb_membership_node_status (fx->m, "node2"), ==, HB_NODE_STATUS_INIT);
-  /* the current run: any seq is new, and its status confirms it */
+  /* the current run: any seq is new, and its statuses confirm it */
   p = fx_pkt ("node2", "eth0", TRUE, 1234, 5);
+  g_assert_cmpint (fx_recv (fx, &p), ==, HB_MEMBER_PROCESS);
+  p.seq++;
+  fx->now += KEEPALIVE_MS * MS;
   g_assert_cmpint (fx_recv (fx, &p), ==, HB_MEMBER_PROCESS);
   g_assert_true (hb_membership_generation_confirmed (fx->m, "node2"));
   g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_NODE_RESTART), ==, 0);
@@ -211,6 +238,7 @@ test_shutdone_then_alive (Fx *fx, gconstpointer data)
 
   (void) data;
   fx_comm_up (fx);
+  paced_status (fx);
   p = shutdone (fx->seq2++, fx->gen2);
   g_assert_cmpint (fx_recv (fx, &p), ==, HB_MEMBER_PROCESS);
   g_assert_cmpstr (hb_membership_node_status (fx->m, "node2"), ==, HB_NODE_STATUS_DEAD);
@@ -233,8 +261,10 @@ test_shutdone_then_restart (Fx *fx, gconstpointer data)
 
   (void) data;
   fx_comm_up (fx);
+  paced_status (fx);
   p = shutdone (fx->seq2++, fx->gen2);
   g_assert_cmpint (fx_recv (fx, &p), ==, HB_MEMBER_PROCESS);
+  g_assert_cmpstr (hb_membership_node_status (fx->m, "node2"), ==, HB_NODE_STATUS_DEAD);
   fx_clear (fx);
   fx->gen2++;
   fx->seq2 = 1;
