@@ -26,7 +26,8 @@ typedef struct
   gint64 last_status_us;    /* liveness origin: creation time or last status packet */
   guint64 last_status_seq;
   guint64 gen;              /* last generation seen, 0 = none */
-  guint dt_ms;              /* advertised dead interval, 0 = none */
+  guint dt_ms;              /* advertised dead interval (clamped), 0 = none */
+  guint dt_clamped_from;    /* last out-of-bounds dt reported, 0 = none */
   guint64 worst_ms;
   HbSeqTrack *seq;
   GPtrArray *links;         /* of MemberLink* */
