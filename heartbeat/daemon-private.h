@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 
 #include "api-server.h"
+#include "daemon-budget.h"
 #include "daemon.h"
 #include "daemon-rsc.h"
 #include "generation-file.h"
@@ -21,9 +22,6 @@ G_BEGIN_DECLS
 /* §1.7: for the first 5 s the daemon advertises deadtime + 2000 ms. */
 #define STARTUP_DT_EXTRA_MS 2000
 #define STARTUP_DT_PERIOD_US (5 * G_USEC_PER_SEC)
-/* Bad-packet log lines: at most one per source and reason per this period. */
-#define BADPACK_LOG_PERIOD_US (60 * G_USEC_PER_SEC)
-#define BADPACK_MAX_KEYS 256
 /* How often the worst heartbeat intervals are written to the log. */
 #define WORST_GAP_LOG_PERIOD_S 3600
 /* After sending shutdone, wait this long so the datagrams leave (§3.7: 1 s). */
@@ -55,6 +53,7 @@ struct _HbDaemon
   GHashTable *deferred;      /* node -> GQueue of HbDeferred*: resource messages held until
                               * the run that sent them shows a live status */
   GHashTable *replay_hinted; /* nodes told about hb_peer_generations once */
+  HbBudget *budget;          /* what floods and replays may make us spend (log, resends) */
   GSource *keepalive_source;
   GSource *deadline_source;
   GSource *worst_gap_source;

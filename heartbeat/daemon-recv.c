@@ -11,29 +11,29 @@
 /* Logs a dropped datagram at most once per source and kind of problem per
  * period (`log_badpack`, §4.2), naming the sender's address. The key is the
  * kind, not the text: texts carry offsets and the claimed sender, so a
- * flood of junk would otherwise get a new key, and a log line, per packet. */
+ * flood of junk would otherwise get a new key, and a log line, per packet.
+ * Spoofed source addresses are free, so the lines of all sources together
+ * pass a global budget too (daemon-budget.h). */
 static void
 log_bad_packet (HbDaemon *daemon, GInetSocketAddress *from, const char *medium, const char *kind,
                 const char *reason)
 {
-  g_autofree char *addr = g_inet_address_to_string (g_inet_socket_address_get_address (from));
-  g_autofree char *key = g_strdup_printf ("%s %s", addr, kind);
-  gint64 now = g_get_monotonic_time ();
-  gint64 *last = g_hash_table_lookup (daemon->badpack_last, key);
+  g_autofree char *addr = NULL;
+  g_autofree char *key = NULL;
 
-  if (!daemon->config->log_badpack || (last != NULL && now - *last < BADPACK_LOG_PERIOD_US))
+  if (!daemon->config->log_badpack)
     {
       return;
     }
-  if (g_hash_table_size (daemon->badpack_last) >= BADPACK_MAX_KEYS)
+  addr = g_inet_address_to_string (g_inet_socket_address_get_address (from));
+  key = g_strdup_printf ("%s %s", addr, kind);
+  if (!hb_budget_badpack_source (daemon->budget, key))
     {
-      g_hash_table_remove_all (daemon->badpack_last);
+      return;
     }
-  last = g_new (gint64, 1);
-  *last = now;
-  g_hash_table_replace (daemon->badpack_last, g_steal_pointer (&key), last);
-  hb_log (HB_LOG_WARNING, "Dropped packet from %s:%u on %s: %s", addr,
-          g_inet_socket_address_get_port (from), medium, reason);
+  hb_budget_log (daemon->budget, HB_BUDGET_BADPACK, HB_LOG_WARNING,
+                 "Dropped packet from %s:%u on %s: %s", addr,
+                 g_inet_socket_address_get_port (from), medium, reason);
 }
 
 static void
@@ -48,6 +48,44 @@ remember_uuid (HbDaemon *daemon, const HbMsg *msg, const char *src)
     }
 }
 
+/* One reply to NS_rexmit. A captured request can be replayed at will, and
+ * once our history has moved on each copy asks for up to 50 NAKs: resends
+ * and NAKs pass budgets per requester and in total (on top of xmithist's
+ * "not resent again within max_rexmit_delay - 10 ms", §1.9), and the log
+ * lines the rexmit budget. */
+static void
+serve_reply (HbDaemon *daemon, const HbXmitReply *reply, const char *src)
+{
+  switch (reply->kind)
+    {
+    case HB_XMIT_RESEND:
+      if (hb_budget_resend (daemon->budget, src))
+        {
+          hb_daemon_send_bytes (daemon, reply->msg);
+          return;
+        }
+      hb_budget_log (daemon->budget, HB_BUDGET_REXMIT, HB_LOG_WARNING,
+                     "Not resending pkt %" G_GUINT64_FORMAT " to %s: over the retransmission budget",
+                     reply->seq, src);
+      return;
+    case HB_XMIT_NAK:
+      if (hb_budget_nak (daemon->budget, src))
+        {
+          hb_budget_log (daemon->budget, HB_BUDGET_REXMIT, HB_LOG_ERR, "%s", reply->message);
+          hb_daemon_send_nak (daemon, src, reply->seq, reply->reason);
+          return;
+        }
+      hb_budget_log (daemon->budget, HB_BUDGET_REXMIT, HB_LOG_WARNING,
+                     "Not sending NS_nak_rexmit for pkt %" G_GUINT64_FORMAT
+                     " to %s: over the retransmission budget", reply->seq, src);
+      return;
+    case HB_XMIT_ABOVE_HIGH:
+    default:
+      hb_budget_log (daemon->budget, HB_BUDGET_REXMIT, HB_LOG_WARNING, "%s", reply->message);
+      return;
+    }
+}
+
 static void
 serve_rexmit (HbDaemon *daemon, const HbMsg *msg, const char *src)
 {
@@ -56,24 +94,14 @@ serve_rexmit (HbDaemon *daemon, const HbMsg *msg, const char *src)
 
   if (!hb_msg_get_uint (msg, "firstseq", &first) || !hb_msg_get_uint (msg, "lastseq", &last))
     {
-      hb_log (HB_LOG_WARNING, "Bad NS_rexmit request from %s", src);
+      hb_budget_log (daemon->budget, HB_BUDGET_REXMIT, HB_LOG_WARNING,
+                     "Bad NS_rexmit request from %s", src);
       return;
     }
   hb_xmithist_serve (daemon->xmithist, g_get_monotonic_time (), first, last, src, replies);
   for (guint i = 0; i < replies->len; i++)
     {
-      const HbXmitReply *reply = g_ptr_array_index (replies, i);
-
-      if (reply->kind == HB_XMIT_RESEND)
-        {
-          hb_daemon_send_bytes (daemon, reply->msg);
-          continue;
-        }
-      hb_log (reply->kind == HB_XMIT_NAK ? HB_LOG_ERR : HB_LOG_WARNING, "%s", reply->message);
-      if (reply->kind == HB_XMIT_NAK)
-        {
-          hb_daemon_send_nak (daemon, src, reply->seq, reply->reason);
-        }
+      serve_reply (daemon, g_ptr_array_index (replies, i), src);
     }
 }
 

@@ -41,6 +41,24 @@ hint_persisted_floor (HbDaemon *daemon, const HbMemberEvent *ev)
           ev->node, ev->gen, ev->old_gen, hb_peer_generations_path (daemon->peer_gens));
 }
 
+/* A replayed packet (an old generation) costs its sender nothing to send
+ * again: its ERROR line, one per packet in Heartbeat, passes the daemon's
+ * replay budget. */
+static void
+log_member_event (HbDaemon *daemon, const HbMemberEvent *ev)
+{
+  if (ev->message == NULL || ev->message[0] == '\0')
+    {
+      return;
+    }
+  if (ev->type == HB_MEMBER_EVENT_REPLAY || ev->type == HB_MEMBER_EVENT_BAD_GENERATION)
+    {
+      hb_budget_log (daemon->budget, HB_BUDGET_REPLAY, prio_of (ev->severity), "%s", ev->message);
+      return;
+    }
+  hb_log (prio_of (ev->severity), "%s", ev->message);
+}
+
 void
 hb_daemon_handle_events (HbDaemon *daemon, GPtrArray *events)
 {
@@ -50,10 +68,7 @@ hb_daemon_handle_events (HbDaemon *daemon, GPtrArray *events)
     {
       const HbMemberEvent *ev = g_ptr_array_index (events, i);
 
-      if (ev->message != NULL && ev->message[0] != '\0')
-        {
-          hb_log (prio_of (ev->severity), "%s", ev->message);
-        }
+      log_member_event (daemon, ev);
       if (daemon->rsc != NULL)
         {
           hb_resmgr_member_event (daemon->rsc, ev);
@@ -389,6 +404,7 @@ hb_daemon_new (const HbDaemonOptions *options, HbConfig *config, GError **error)
   daemon->deferred = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, hb_daemon_deferred_free);
   daemon->replay_hinted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   load_peer_generations (daemon);
+  daemon->budget = hb_budget_new ();
   daemon->xmithist = hb_xmithist_new (config->max_rexmit_delay_ms);
   daemon->deadline_source = g_source_new (&deadline_funcs, sizeof (GSource));
   attach (daemon->deadline_source, on_deadline, daemon);
@@ -447,6 +463,7 @@ hb_daemon_free (HbDaemon *daemon)
   g_clear_pointer (&daemon->deferred, g_hash_table_unref);
   g_clear_pointer (&daemon->replay_hinted, g_hash_table_unref);
   g_clear_pointer (&daemon->peer_gens, hb_peer_generations_free);
+  g_clear_pointer (&daemon->budget, hb_budget_free);
   g_clear_pointer (&daemon->config, hb_config_free);
   g_free (daemon->statedir);
   g_free (daemon->rundir);
@@ -544,6 +561,7 @@ on_linger_done (gpointer user_data)
   HbDaemon *daemon = user_data;
 
   g_clear_pointer (&daemon->linger_source, g_source_unref);
+  hb_budget_flush_all (daemon->budget);
   hb_log (HB_LOG_INFO, "%s Heartbeat shutdown complete.", daemon->config->local_node);
   g_main_loop_quit (daemon->options.loop);
   return G_SOURCE_REMOVE;

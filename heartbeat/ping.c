@@ -1,6 +1,8 @@
 /* systole: ping nodes over ICMP echo. Facts: HEARTBEAT-REFERENCE §2.2. */
 #include "ping.h"
 
+#include "icmp-echo.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -25,8 +27,7 @@ struct _HbPinger
   GSocket *socket;
   GSource *source;
   GArray *targets; /* of PingTarget */
-  guint16 ident;
-  guint16 seq;
+  HbEchoTracker echo; /* our identifier, the requests sent (lib/icmp-echo.c) */
   HbPingReplyFunc reply;
   gpointer user_data;
 };
@@ -82,12 +83,12 @@ inet_checksum (const guint8 *data, gsize len)
 }
 
 static const PingTarget *
-find_target (HbPinger *pinger, struct in_addr from)
+find_target (HbPinger *pinger, guint32 from)
 {
   for (guint i = 0; i < pinger->targets->len; i++)
     {
       const PingTarget *t = &g_array_index (pinger->targets, PingTarget, i);
-      if (t->addr.s_addr == from.s_addr)
+      if (t->addr.s_addr == from)
         {
           return t;
         }
@@ -96,30 +97,19 @@ find_target (HbPinger *pinger, struct in_addr from)
 }
 
 /* A raw ICMP socket sees every ICMP datagram of the host, with its IP
- * header: keep only echo replies carrying our identifier, from a target. */
+ * header: keep only echo replies to one of our recent requests, from a
+ * target. */
 static void
 handle_datagram (HbPinger *pinger, const guint8 *buf, gsize len)
 {
-  const struct ip *iph = (const struct ip *) buf;
-  gsize hlen;
-  struct icmphdr icmp;
+  guint32 from = 0;
   const PingTarget *target;
 
-  if (len < sizeof (struct ip))
+  if (!hb_echo_reply_match (&pinger->echo, buf, len, &from))
     {
       return;
     }
-  hlen = (gsize) iph->ip_hl * 4;
-  if (hlen < sizeof (struct ip) || len < hlen + sizeof icmp)
-    {
-      return;
-    }
-  memcpy (&icmp, buf + hlen, sizeof icmp);
-  if (icmp.type != ICMP_ECHOREPLY || ntohs (icmp.un.echo.id) != pinger->ident)
-    {
-      return;
-    }
-  target = find_target (pinger, iph->ip_src);
+  target = find_target (pinger, from);
   if (target != NULL)
     {
       pinger->reply (target->node, pinger->user_data);
@@ -177,7 +167,8 @@ hb_pinger_new (const HbConfig *config, HbPingReplyFunc reply, gpointer user_data
   /* GSocket emulates blocking I/O unless told otherwise: the receive loop
    * and the sends must never wait in the main loop. */
   g_socket_set_blocking (pinger->socket, FALSE);
-  pinger->ident = (guint16) (getpid () & 0xffff);
+  hb_echo_init (&pinger->echo, (guint16) (getpid () & 0xffff),
+                hb_echo_window_for (config->keepalive_ms, config->deadping_ms));
   pinger->reply = reply;
   pinger->user_data = user_data;
   pinger->source = g_socket_create_source (pinger->socket, G_IO_IN, NULL);
@@ -212,8 +203,8 @@ hb_pinger_send (HbPinger *pinger, GBytes *payload)
   const guint8 *pdata = payload != NULL ? g_bytes_get_data (payload, &plen) : NULL;
 
   plen = MIN (plen, PING_MAX_PAYLOAD);
-  icmp.un.echo.id = htons (pinger->ident);
-  icmp.un.echo.sequence = htons (++pinger->seq);
+  icmp.un.echo.id = htons (pinger->echo.ident);
+  icmp.un.echo.sequence = htons (hb_echo_next_seq (&pinger->echo));
   memcpy (packet, &icmp, sizeof icmp);
   if (plen > 0)
     {

@@ -66,6 +66,7 @@ hb_member_event_type_to_string (HbMemberEventType type)
     [HB_MEMBER_EVENT_GAP_FILLED] = "gap-filled",
     [HB_MEMBER_EVENT_REXMIT_REQUEST] = "rexmit-request",
     [HB_MEMBER_EVENT_BAD_GENERATION] = "bad-generation",
+    [HB_MEMBER_EVENT_DT_CLAMPED] = "dt-clamped",
   };
 
   if ((guint) type >= G_N_ELEMENTS (names) || names[type] == NULL)

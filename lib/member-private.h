@@ -29,7 +29,8 @@ typedef struct
   gboolean confirmed;       /* live statuses of `gen` over a keepalive were accepted */
   gint64 first_live_us;     /* first live status of `gen` (valid if first_live_seq) */
   guint64 first_live_seq;   /* its seq, 0 = none yet */
-  guint dt_ms;              /* advertised dead interval, 0 = none */
+  guint dt_ms;              /* advertised dead interval (clamped), 0 = none */
+  guint dt_clamped_from;    /* last out-of-bounds dt reported, 0 = none */
   guint64 worst_ms;
   HbSeqTrack *seq;
   GPtrArray *links;         /* of MemberLink* */

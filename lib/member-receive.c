@@ -304,6 +304,37 @@ confirm_run (const HbMembership *m, MemberNode *node, const HbMemberPacket *pkt,
     }
 }
 
+/* The dead interval to use for an advertised `dt` (0 = none): clamped into
+ * the bounds of membership.h, saying so once per out-of-bounds value. */
+static guint
+bounded_dt (const HbMembership *m, MemberNode *node, guint dt_ms, GPtrArray *out)
+{
+  guint64 lo = (guint64) (m->deadtime_us / G_TIME_SPAN_MILLISECOND);
+  guint64 hi = MAX (lo * HB_MEMBER_DT_MAX_FACTOR, lo + HB_MEMBER_DT_STARTUP_EXTRA_MS);
+  guint64 used = CLAMP ((guint64) dt_ms, lo, hi);
+  HbMemberEvent *ev;
+
+  if (dt_ms == 0 || used == dt_ms)
+    {
+      node->dt_clamped_from = 0;
+      return dt_ms;
+    }
+  if (node->dt_clamped_from != dt_ms)
+    {
+      node->dt_clamped_from = dt_ms;
+      ev = hb_member_emit (out, HB_MEMBER_EVENT_DT_CLAMPED, HB_MEMBER_SEVERITY_WARNING, node,
+                           "node %s advertises a dead interval of %u ms (dt); using %"
+                           G_GUINT64_FORMAT " ms (bounds %" G_GUINT64_FORMAT "..%"
+                           G_GUINT64_FORMAT " ms from our deadtime)",
+                           node->name, dt_ms, used, lo, hi);
+      if (ev != NULL)
+        {
+          ev->interval_ms = used;
+        }
+    }
+  return (guint) used;
+}
+
 static void
 apply_status (HbMembership *m, MemberNode *node, const HbMemberPacket *pkt, gint64 now_us,
               GPtrArray *out)
@@ -320,7 +351,7 @@ apply_status (HbMembership *m, MemberNode *node, const HbMemberPacket *pkt, gint
   node->have_status = TRUE;
   node->last_status_us = now_us;
   node->last_status_seq = pkt->seq;
-  node->dt_ms = pkt->dt_ms;
+  node->dt_ms = bounded_dt (m, node, pkt->dt_ms, out);
   node->declared_dead = FALSE;
   confirm_run (m, node, pkt, now_us);
   if (status == NULL)

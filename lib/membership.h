@@ -138,6 +138,9 @@ typedef enum
   HB_MEMBER_EVENT_GAP_FILLED,         /* the last missing seq of a peer arrived */
   HB_MEMBER_EVENT_REXMIT_REQUEST,     /* send t=NS_rexmit dest=`node` firstseq=lastseq=`seq` (decimal) */
   HB_MEMBER_EVENT_BAD_GENERATION,     /* packet with an hg no Heartbeat node sends, dropped */
+  HB_MEMBER_EVENT_DT_CLAMPED,         /* a status advertised a dead interval out of bounds
+                                       * (WARNING, once per value): `interval_ms` is the
+                                       * one used (see HB_MEMBER_DT_MAX_FACTOR) */
 } HbMemberEventType;
 
 /* Log priorities of §2.3; CRIT is Heartbeat's for late heartbeats > deadtime
@@ -178,6 +181,17 @@ GPtrArray *hb_member_events_new (void);
 const char *hb_member_event_type_to_string (HbMemberEventType type);
 /* "CRIT", "ERROR", "WARN", "notice", "info", "debug" (§2.3 prio words). */
 const char *hb_member_severity_to_string (HbMemberSeverity severity);
+
+/* A peer's advertised dead interval (`dt`, §1.7) is used within [our
+ * deadtime, MAX (HB_MEMBER_DT_MAX_FACTOR * our deadtime, our deadtime +
+ * 2000 ms)], and clamped into it otherwise. Heartbeat uses any value as is;
+ * a 3.0.6 peer sends its own deadtime (+2000 ms in its first 5 s), so with
+ * the same ha.cf on both nodes (which Heartbeat requires) nothing is ever
+ * clamped. A huge dt from a buggy or forged peer would otherwise never let
+ * us declare it dead, and a tiny one would declare a live node dead (two
+ * holders). */
+#define HB_MEMBER_DT_MAX_FACTOR 10
+#define HB_MEMBER_DT_STARTUP_EXTRA_MS 2000
 
 typedef struct _HbMembership HbMembership;
 

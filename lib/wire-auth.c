@@ -77,6 +77,32 @@ verify_classic (const HbMsg *msg, const HbAuthKey keys[HB_AUTH_MAX_KEYS], GError
                          strlen (text), hb_msg_get (msg, "src"), error);
 }
 
+/* Checks what can be checked on the raw bytes, before any message is built
+ * (wire-scan.c): the field count, and the signature where the bytes it
+ * covers are known. Returns the verified index, -1 with `error` set, or
+ * NOT_YET when only the decoded message can tell. */
+#define NOT_YET (-2)
+static gint
+verify_before_decoding (const guint8 *data, gsize len, const HbAuthKey keys[HB_AUTH_MAX_KEYS],
+                        GError **error)
+{
+  HbWireScan scan;
+  g_autofree char *src = NULL;
+
+  if (!hb_wire_scan (data, len, &scan, error))
+    {
+      return -1;
+    }
+  if (scan.signed_data == NULL)
+    {
+      return NOT_YET;
+    }
+  /* Only for the error text; hb_auth_verify shows at most 99 bytes of it. */
+  src = scan.src != NULL ? g_strndup ((const char *) scan.src, MIN (scan.src_len, 128)) : NULL;
+  return hb_auth_verify (keys, (const char *) scan.token, scan.token_len, scan.signed_data,
+                         scan.signed_len, src, error);
+}
+
 gint
 hb_wire_decode_and_verify (const guint8 *data, gsize len, const HbAuthKey keys[HB_AUTH_MAX_KEYS],
                            HbMsg **msg_out, GError **error)
@@ -86,12 +112,21 @@ hb_wire_decode_and_verify (const guint8 *data, gsize len, const HbAuthKey keys[H
   gint index;
 
   g_return_val_if_fail (keys != NULL, -1);
+  index = verify_before_decoding (data, len, keys, error);
+  if (index == -1)
+    {
+      return -1;
+    }
   msg = hb_wire_decode (data, len, &frame, error);
   if (msg == NULL)
     {
       return -1;
     }
-  if (frame.format == HB_WIRE_NETSTRING)
+  if (index != NOT_YET)
+    {
+      /* Verified on the very bytes decoded: nothing more to check. */
+    }
+  else if (frame.format == HB_WIRE_NETSTRING)
     {
       index = hb_auth_verify (keys, (const char *) frame.trailer, frame.trailer_len, data,
                               frame.body_len, hb_msg_get (msg, "src"), error);
@@ -142,6 +177,10 @@ encode_netstring_signed (const HbMsg *msg, const HbAuthKey keys[HB_AUTH_MAX_KEYS
   g_autoptr (GString) out = g_string_new (NULL);
   g_autofree char *token = NULL;
 
+  if (!hb_wire_check_field_count (hb_msg_n_fields (msg), error))
+    {
+      return NULL;
+    }
   hb_wire_netstring_append (out, msg);
   token = hb_auth_sign (keys, index, (const guint8 *) out->str, out->len, error);
   if (token == NULL)

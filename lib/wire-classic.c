@@ -275,7 +275,8 @@ hb_wire_classic_decode (const guint8 *data, gsize len, HbWireFrame *frame, GErro
         {
           break;
         }
-      if (!next_field (msg, &c, error))
+      if (!hb_wire_check_field_count (hb_msg_n_fields (msg) + 1, error)
+          || !next_field (msg, &c, error))
         {
           return NULL;
         }

@@ -45,11 +45,9 @@ hb_wire_netstring_append (GString *out, const HbMsg *msg)
   g_string_append (out, HB_WIRE_NETSTRING_END);
 }
 
-/* Parses "<digits>:<payload>," at data[*pos]; on success points `payload` into
- * data and advances *pos past the ','. */
-static gboolean
-peel (const guint8 *data, gsize len, gsize *pos, const guint8 **payload,
-      gsize *payload_len, GError **error)
+gboolean
+hb_wire_netstring_peel (const guint8 *data, gsize len, gsize *pos, const guint8 **payload,
+                        gsize *payload_len, GError **error)
 {
   gsize p = *pos;
   gsize n = 0;
@@ -187,7 +185,7 @@ parse_trailer (const guint8 *data, gsize len, gsize pos, HbWireFrame *frame, GEr
     {
       return TRUE;
     }
-  if (!peel (data, len, &pos, &payload, &payload_len, error))
+  if (!hb_wire_netstring_peel (data, len, &pos, &payload, &payload_len, error))
     {
       return FALSE;
     }
@@ -222,7 +220,8 @@ hb_wire_netstring_decode (const guint8 *data, gsize len, HbWireFrame *frame_out,
                        "netstring message: truncated (no end marker %%%%%%)");
           return NULL;
         }
-      if (!peel (data, len, &pos, &payload, &payload_len, error)
+      if (!hb_wire_netstring_peel (data, len, &pos, &payload, &payload_len, error)
+          || !hb_wire_check_field_count (hb_msg_n_fields (msg) + 1, error)
           || !add_field (msg, payload, payload_len, offset, error))
         {
           return NULL;

@@ -26,6 +26,33 @@ void hb_wire_netstring_append (GString *out, const HbMsg *msg);
 /* Appends one netstring "<len>:<data>,". */
 void hb_wire_netstring_append_one (GString *out, const void *data, gsize len);
 
+/* Parses one netstring "<digits>:<payload>," at data[*pos]: points `payload`
+ * into data and moves *pos past the ','. `error` may be NULL. */
+gboolean hb_wire_netstring_peel (const guint8 *data, gsize len, gsize *pos, const guint8 **payload,
+                                 gsize *payload_len, GError **error);
+
+/* What a first pass over a received datagram found (wire-scan.c), all
+ * pointing into the datagram. */
+typedef struct
+{
+  guint n_fields;
+  const guint8 *signed_data; /* the bytes the signature covers, when known before
+                              * decoding; NULL when only the decoded message tells */
+  gsize signed_len;
+  const guint8 *token;       /* with signed_data: "<index> <digest>", NULL if absent */
+  gsize token_len;
+  const guint8 *src;         /* the raw `src` value (for error texts), NULL if not found */
+  gsize src_len;
+} HbWireScan;
+
+/* Fails only with HB_WIRE_ERROR_TOO_MANY_FIELDS: anything else malformed is
+ * left for the decoder to name. */
+gboolean hb_wire_scan (const guint8 *data, gsize len, HbWireScan *scan, GError **error);
+
+/* Fails with HB_WIRE_ERROR_TOO_MANY_FIELDS when a received message would
+ * have `n_fields` > HB_WIRE_MAX_FIELDS fields. */
+gboolean hb_wire_check_field_count (guint n_fields, GError **error);
+
 /* Strict standard base64 (RFC 4648 alphabet, '=' padding, no blanks):
  * GLib's decoder silently skips invalid characters, which would let two
  * different texts decode to the same value. NULL on malformed input. */

@@ -19,13 +19,27 @@ hb_wire_check_size (gsize len, GError **error)
   return TRUE;
 }
 
+gboolean
+hb_wire_check_field_count (guint n_fields, GError **error)
+{
+  if (n_fields <= HB_WIRE_MAX_FIELDS)
+    {
+      return TRUE;
+    }
+  g_set_error (error, HB_WIRE_ERROR, HB_WIRE_ERROR_TOO_MANY_FIELDS,
+               "message has more than %d fields (the largest Heartbeat message of a "
+               "haresources cluster has 14)", HB_WIRE_MAX_FIELDS);
+  return FALSE;
+}
+
 char *
 hb_wire_encode_text (const HbMsg *msg, GError **error)
 {
   g_autoptr (GString) out = g_string_new (NULL);
 
   g_return_val_if_fail (msg != NULL, NULL);
-  if (!hb_wire_classic_append (out, msg, error) || !hb_wire_check_size (out->len + 1, error))
+  if (!hb_wire_check_field_count (hb_msg_n_fields (msg), error)
+      || !hb_wire_classic_append (out, msg, error) || !hb_wire_check_size (out->len + 1, error))
     {
       return NULL;
     }
@@ -38,6 +52,11 @@ hb_wire_encode (const HbMsg *msg, HbWireFormat format, GError **error)
   g_autoptr (GString) out = g_string_new (NULL);
 
   g_return_val_if_fail (msg != NULL, NULL);
+  /* Never send what a receiver like us refuses. */
+  if (!hb_wire_check_field_count (hb_msg_n_fields (msg), error))
+    {
+      return NULL;
+    }
   if (format == HB_WIRE_CLASSIC)
     {
       if (!hb_wire_classic_append (out, msg, error))

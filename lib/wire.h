@@ -25,6 +25,12 @@ G_BEGIN_DECLS
 #define HB_WIRE_HOSTLENG 100         /* node names are shorter than this */
 #define HB_WIRE_STATUSLENG 32        /* status strings are shorter than this */
 #define HB_WIRE_MAXLINE 512          /* longest line on the FIFO (MAXMSGLINE) */
+/* Ours, not Heartbeat's (its messages grow without bound): the most fields a
+ * received message may have. The largest 3.0.6 message of a haresources
+ * cluster has 14 (ip-request-resp in tests/data/hb306; a status has 12),
+ * and Heartbeat itself starts a message with room for 30 (MINFIELDS). The
+ * cap bounds what a datagram costs before its signature is checked. */
+#define HB_WIRE_MAX_FIELDS 128
 
 /* Node names: 1..HOSTLENG-1 bytes of printable ASCII without blanks;
  * status strings: 1..STATUSLENG-1 such bytes. For checking peers' fields. */
@@ -48,6 +54,7 @@ typedef enum
   HB_WIRE_ERROR_TOO_BIG,          /* more than HB_WIRE_MAXMSG bytes */
   HB_WIRE_ERROR_TRAILING_DATA,    /* bytes after the end of the message */
   HB_WIRE_ERROR_UNENCODABLE,      /* encode: a value the chosen format cannot carry */
+  HB_WIRE_ERROR_TOO_MANY_FIELDS,  /* more than HB_WIRE_MAX_FIELDS fields (decode and encode) */
 } HbWireError;
 
 /* ---- the message ------------------------------------------------------------------- */
@@ -123,9 +130,10 @@ typedef enum
 
 /* The exact UDP payload, unsigned. Classic: the text plus its terminating NUL
  * (Heartbeat sends strlen + 1, §1.2). Netstring: "###\n" ... "%%%\n" with no
- * auth trailer. Fails (HB_WIRE_ERROR_TOO_BIG / _UNENCODABLE) when the result
- * is HB_WIRE_MAXMSG bytes or more (Heartbeat refuses to send those) or a
- * classic string value holds byte 0x13. */
+ * auth trailer. Fails (HB_WIRE_ERROR_TOO_BIG / _UNENCODABLE / _TOO_MANY_FIELDS)
+ * when the result is HB_WIRE_MAXMSG bytes or more (Heartbeat refuses to send
+ * those), a classic string value holds byte 0x13, or the message has more
+ * than HB_WIRE_MAX_FIELDS fields (we would refuse it ourselves). */
 GBytes *hb_wire_encode (const HbMsg *msg, HbWireFormat format, GError **error);
 
 /* Classic text without the trailing NUL (what child processes write to the FIFO). */

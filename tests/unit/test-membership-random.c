@@ -70,7 +70,7 @@ random_packet (GRand *r, guint64 *seq_hint, guint64 *gen)
   return p;
 }
 
-static guint event_counts[HB_MEMBER_EVENT_BAD_GENERATION + 1];
+static guint event_counts[HB_MEMBER_EVENT_DT_CLAMPED + 1];
 static guint verdict_counts[HB_MEMBER_DROP_BAD_GEN + 1];
 
 static void

@@ -304,6 +304,66 @@ test_advertised_dt (Fx *fx, gconstpointer data)
   g_assert_cmpuint (hb_membership_dead_interval_ms (fx->m, "node2"), ==, DEADTIME_MS);
 }
 
+/* A dt out of bounds (a buggy or forged peer) is clamped, said once, naming
+ * the node: 0xffffffff must not keep a silent node alive forever, nor 1 ms
+ * declare a live one dead at once. Heartbeat's own values pass untouched. */
+static void
+test_advertised_dt_clamped (Fx *fx, gconstpointer data)
+{
+  HbMemberPacket p;
+  HbMemberEvent *e;
+  gint64 last;
+
+  (void) data;
+  fx_comm_up (fx);
+  p = fx_pkt ("node2", "eth0", TRUE, fx->seq2++, fx->gen2);
+  p.dt_ms = 0xffffffffu;
+  fx_recv (fx, &p);
+  e = fx_one (fx, HB_MEMBER_EVENT_DT_CLAMPED);
+  g_assert_cmpint (e->severity, ==, HB_MEMBER_SEVERITY_WARNING);
+  g_assert_cmpstr (e->node, ==, "node2");
+  g_assert_cmpuint (e->interval_ms, ==, HB_MEMBER_DT_MAX_FACTOR * DEADTIME_MS);
+  g_assert_cmpstr (e->message, ==, "node node2 advertises a dead interval of 4294967295 ms (dt); "
+                                   "using 100000 ms (bounds 10000..100000 ms from our deadtime)");
+  g_assert_cmpuint (hb_membership_dead_interval_ms (fx->m, "node2"), ==,
+                    HB_MEMBER_DT_MAX_FACTOR * DEADTIME_MS);
+  fx_clear (fx);
+  /* Said once: the same value again is quiet. */
+  p.seq = fx->seq2++;
+  fx_recv (fx, &p);
+  g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_DT_CLAMPED), ==, 0);
+  /* Silence: node2 dies at the bound, not in 49 days. */
+  last = fx->now;
+  while (fx_count (fx, HB_MEMBER_EVENT_NODE_DEAD) == 0)
+    {
+      gint64 next = hb_membership_next_deadline_us (fx->m);
+
+      g_assert_cmpint (next, <=, last + HB_MEMBER_DT_MAX_FACTOR * DEADTIME_MS * MS);
+      fx_tick (fx, next);
+      fx_ping (fx);
+    }
+  g_assert_cmpint (fx->now, ==, last + HB_MEMBER_DT_MAX_FACTOR * DEADTIME_MS * MS);
+  fx_clear (fx);
+
+  /* Too small: our deadtime. */
+  p.seq = fx->seq2++;
+  p.dt_ms = 1;
+  fx_recv (fx, &p);
+  e = fx_one (fx, HB_MEMBER_EVENT_DT_CLAMPED);
+  g_assert_cmpuint (e->interval_ms, ==, DEADTIME_MS);
+  g_assert_cmpuint (hb_membership_dead_interval_ms (fx->m, "node2"), ==, DEADTIME_MS);
+  fx_clear (fx);
+  /* What a 3.0.6 peer with our ha.cf sends: its first 5 s, then after. */
+  for (guint dt = DEADTIME_MS + HB_MEMBER_DT_STARTUP_EXTRA_MS; dt >= DEADTIME_MS; dt -= 2000)
+    {
+      p.seq = fx->seq2++;
+      p.dt_ms = dt;
+      fx_recv (fx, &p);
+      g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_DT_CLAMPED), ==, 0);
+      g_assert_cmpuint (hb_membership_dead_interval_ms (fx->m, "node2"), ==, dt);
+    }
+}
+
 /* ---- late heartbeats -------------------------------------------------------------- */
 
 static const struct
@@ -759,6 +819,7 @@ main (int argc, char **argv)
   FX_TEST ("/membership/dead/exact", test_dead_exact);
   FX_TEST ("/membership/dead/only-at-deadline", test_dead_only_at_deadline);
   FX_TEST ("/membership/dead/advertised-dt", test_advertised_dt);
+  FX_TEST ("/membership/dead/advertised-dt-clamped", test_advertised_dt_clamped);
   FX_TEST ("/membership/late/warntime", test_late);
   FX_TEST ("/membership/late/beyond-deadtime", test_late_beyond_deadtime);
   FX_TEST ("/membership/late/worst-interval", test_worst_interval);
