@@ -115,6 +115,10 @@ case_stop_fails() {
   cl_start beta
   check "stop fails: app runs on alpha" -- wait_for 5 rt_running alpha app
   check "stop fails: beta settled" -- cl_wait_log 10 beta "Initial resource acquisition complete"
+  # alpha acts on a new run's resource messages once that run showed live
+  # status packets over a keepalive (docs/HARDENING.md): until then beta
+  # looks in flux to it, and hb_standby would be refused.
+  check "stop fails: alpha sees beta settled" -- cl_wait_log 5 alpha "remote resource transition completed."
   rt_mode alpha app stop fail
   cl_mark alpha; cl_mark beta
   rt_clear_trace beta
