@@ -9,8 +9,8 @@
 # ch_expect_results: one line per expectation of the journal:
 #   EP NODE IMPL SOFT found|missing REGEX
 ch_expect_results() {
-  local t ep rec rest node impl soft log off re
-  while read -r t ep rec rest; do
+  local ep rec rest node impl soft log off re
+  while read -r _ ep rec rest; do
     [ "$rec" = expect ] || continue
     node=${rest#node=}; node=${node%% *}
     impl=${rest#*impl=}; impl=${impl%% *}
