@@ -7,8 +7,9 @@
  *       and seq fields, "-" when absent; classic and netstring packets both.
  *   chaos-replay send IFNAME PCAP [-r COUNT -i MS] INDEX...
  *       Sends the frames with those indexes again, byte for byte but the
- *       UDP checksum (MACs, IP addresses and signature as captured), on IFNAME through a packet
- *       socket: for the receivers they are the old packets themselves.
+ *       UDP checksum (MACs, IP addresses and signature as captured), on
+ *       IFNAME through a packet socket: for the receivers they are the old
+ *       packets themselves.
  *       With -r, the whole list is sent COUNT times, MS milliseconds apart
  *       (an attacker repeating an old message until it lands in a window).
  *       The UDP checksum is computed afresh: a capture on a veth shows the
@@ -217,7 +218,8 @@ send_list (int fd, struct sockaddr_ll *to, GArray *records, char **indexes)
 static int
 run_send (const char *ifname, GArray *records, char **args)
 {
-  struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_protocol = htons (ETH_P_IP), .sll_halen = ETH_ALEN };
+  struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_protocol = htons (ETH_P_IP),
+                            .sll_halen = ETH_ALEN };
   int fd = socket (AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons (ETH_P_ALL));
   guint64 count = 1, every_ms = 0;
   int rc = 0;
