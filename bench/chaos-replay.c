@@ -64,7 +64,8 @@ pcap_records (const guint8 *data, gsize size, GError **error)
     }
   if (linktype != PCAP_LINKTYPE_ETHERNET)
     {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "link type %u is not Ethernet", linktype);
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "link type %u is not Ethernet",
+                   linktype);
       return NULL;
     }
   ns = magic == PCAP_MAGIC_NS;
@@ -224,7 +225,8 @@ run_send (const char *ifname, GArray *records, char **args)
   guint64 count = 1, every_ms = 0;
   int rc = 0;
 
-  while (args[0] != NULL && args[1] != NULL && (strcmp (args[0], "-r") == 0 || strcmp (args[0], "-i") == 0))
+  while (args[0] != NULL && args[1] != NULL
+         && (strcmp (args[0], "-r") == 0 || strcmp (args[0], "-i") == 0))
     {
       guint64 *v = args[0][1] == 'r' ? &count : &every_ms;
       if (!g_ascii_string_to_unsigned (args[1], 10, args[0][1] == 'r' ? 1 : 0, 100000, v, NULL))

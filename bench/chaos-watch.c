@@ -118,7 +118,8 @@ has_address (WatchNode *node, struct in_addr vip)
           int len = (int) IFA_PAYLOAD (nh);
           for (struct rtattr *rta = IFA_RTA (ifa); RTA_OK (rta, len); rta = RTA_NEXT (rta, len))
             if ((rta->rta_type == IFA_LOCAL || rta->rta_type == IFA_ADDRESS)
-                && RTA_PAYLOAD (rta) == sizeof vip && memcmp (RTA_DATA (rta), &vip, sizeof vip) == 0)
+                && RTA_PAYLOAD (rta) == sizeof vip
+                && memcmp (RTA_DATA (rta), &vip, sizeof vip) == 0)
               found = 1;
         }
     }
@@ -216,7 +217,8 @@ main (int argc, char **argv)
         worst_gap = now - last_sample;
       last_sample = now;
       samples++;
-      now_line = g_strdup_printf ("%s %s", vips->len ? vips->str : "-", agents->len ? agents->str : "-");
+      now_line = g_strdup_printf ("%s %s", vips->len ? vips->str : "-",
+                                  agents->len ? agents->str : "-");
       if (g_strcmp0 (now_line, last) != 0)
         {
           printf ("S %" G_GINT64_FORMAT " %s\n", g_get_real_time (), now_line);
