@@ -26,12 +26,15 @@ ch_expect_results() {
   done < "$CH_JOURNAL"
 }
 
-# ch_sanitizer_reports: "FILE: first line" of every sanitizer report.
+# ch_sanitizer_reports: "FILE: first line" of every sanitizer report, and
+# every distinct failed GLib assertion (a programming error, fatal under
+# G_DEBUG=fatal-criticals as in make check) in our daemons' logs and stderr.
 ch_sanitizer_reports() {
   local f
   for f in "$DL_TMP"/alpha/stderr "$DL_TMP"/beta/stderr "$DL_TMP"/alpha/log "$DL_TMP"/beta/log; do
     [ -f "$f" ] || continue
-    grep -m1 -E "ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:" "$f" | sed "s|^|$f: |"
+    grep -m1 -E "ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:" "$f" | sed "s|^|${f#"$DL_TMP"/}: |"
+    grep -oE "[A-Za-z_]+: assertion .* failed" "$f" | sort -u | sed "s|^|${f#"$DL_TMP"/}: GLib critical: |"
   done
 }
 
