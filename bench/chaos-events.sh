@@ -16,6 +16,7 @@ declare -A CH_PID=()       # running daemon (empty: none)
 declare -A CH_START_US=()  # when the running daemon was started
 declare -A CH_EXPECT=()    # 1 while the harness itself is ending that daemon
 declare -A CH_DOWN=()      # 1 when the daemon ended by itself (restarted by ch_revive)
+declare -A CH_KILLED_STOP=() # 1 when a stop timed out and the daemon was killed
 declare -A CH_WARN_MS=()   # the warntime in the node's ha.cf now
 CH_EP=0                    # the episode running (0: setup)
 
@@ -99,8 +100,10 @@ ch_log_lines() { local f; f=$(ch_log "$1"); if [ -f "$f" ]; then wc -l < "$f"; e
 
 # ch_expect NODE SOFT REGEX: NODE's log must get a line matching REGEX (ERE)
 # after this point (checked at the end; SOFT=1: reported, not a violation).
-ch_expect() {
-  ch_journal "expect node=$1 impl=${CH_IMPL[$1]} soft=$2 log=$(ch_log "$1") off=$(ch_log_lines "$1") re=$3"
+ch_expect() { ch_expect_at "$1" "$2" "$(ch_log_lines "$1")" "$3"; }
+# ch_expect_at NODE SOFT OFFSET REGEX: the same from an earlier log length.
+ch_expect_at() {
+  ch_journal "expect node=$1 impl=${CH_IMPL[$1]} soft=$2 log=$(ch_log "$1") off=$3 re=$4"
 }
 
 # ---- daemons ---------------------------------------------------------------------
@@ -115,6 +118,7 @@ ch_start() {
   ch_now; CH_START_US[$n]=$T; CH_EXPECT[$n]=; CH_DOWN[$n]=
   echo "${CH_PID[$n]}" > "$DL_TMP/pids/$n"
   ch_journal "start node=$n impl=${CH_IMPL[$n]} pid=${CH_PID[$n]}"
+  if [ -n "${CH_KILLED_STOP[$n]:-}" ]; then CH_KILLED_STOP[$n]=; ch_journal "heal kind=stop-timeout node=$n"; fi
 }
 
 # ch_reap NODE HOW: the daemon is gone (or going): wait for it and journal
@@ -136,8 +140,12 @@ ch_stop() {
   CH_EXPECT[$n]=1
   kill -TERM "$p" 2>/dev/null
   if ! ch_until 30 ch_gone "$p"; then
-    ch_journal "note stop-timeout node=$n pid=$p"
+    ch_journal "note stop-timeout node=$n impl=${CH_IMPL[$n]} pid=$p"
+    # Killed with its resources in place, as kill9: allowed until restarted.
+    ch_journal "fault kind=stop-timeout node=$n allow_overlap=1"
+    CH_KILLED_STOP[$n]=1
     kill -KILL "$p" 2>/dev/null
+    [ "${CH_IMPL[$n]}" = hb306 ] && ch_kill_ns_heartbeats "$n"
   fi
   ch_reap "$n" stop
 }
@@ -551,10 +559,18 @@ ev_agent() {
     action=stop
     ch_journal "act agent-$kind node=$n action=stop mode=$mode holder=$holder"
     rt_mode "$n" app stop "$mode"
-    ch_expect "$n" 0 "Resource STOP failure"
+    local off; off=$(ch_log_lines "$n")
     ch_tool "$n" hb_standby all >/dev/null 2>&1
     # Retries and timeouts, until the fence has rebooted the node (or 30 s).
-    ch_until 30 ch_fenced_now "$n"
+    # The stop only runs if the peer accepted the standby request: when it
+    # did not (it ignores requests while an earlier exchange is pending),
+    # there is no failure to log, and the refusal is journaled instead.
+    if ch_until 30 ch_fenced_now "$n" || ch_log_since "$n" "$off" "standby: $PEER can take our"; then
+      ch_expect_at "$n" 0 "$off" "Resource STOP failure"
+    else
+      ch_journal "note standby-not-accepted node=$n peer=$PEER"
+      ch_expect_at "$n" 1 "$off" "Resource STOP failure"
+    fi
   else
     action=start
     ch_journal "act agent-$kind node=$n action=start mode=$mode holder=${holder:-none}"
@@ -573,6 +589,8 @@ ev_agent() {
   rt_mode "$n" app "$action" ""
   ch_journal "note agent-restored node=$n action=$action"
 }
+# ch_log_since NODE OFFSET ERE: NODE's log got a matching line after OFFSET lines.
+ch_log_since() { tail -n +"$(($2 + 1))" "$(ch_log "$1")" 2>/dev/null | grep -qE -- "$3"; }
 ch_fenced_now() { grep -q "^[0-9]* $CH_EP fence node=$1 " "$CH_JOURNAL"; }
 ev_agent_fail() { ev_agent fail "$1"; }
 ev_agent_hang() { ev_agent hang "$1"; }
