@@ -414,7 +414,7 @@ ev_stop() { # graceful stop; back after 0-3 s (0 = a restart)
 ev_standby() { # hb_standby on the node
   local n=$1 out rc
   ch_journal "act standby node=$n"
-  ch_alive "$PEER" && ch_expect "$PEER" 0 "$n wants to go standby"
+  ch_alive "$PEER" && ch_expect "$PEER" 0 "$n wants to go standby|Standby in progress- new request from $n"
   ch_due "$n" leave
   out=$(ch_tool "$n" hb_standby all 2>&1); rc=$?
   ch_journal "note standby-cmd node=$n rc=$rc out=$(echo "$out" | tr '\n' ' ' | cut -c1-120)"
@@ -423,7 +423,8 @@ ev_standby() { # hb_standby on the node
 ev_takeover() { # hb_takeover on the node
   local n=$1 out rc
   ch_journal "act takeover node=$n"
-  ch_alive "$PEER" && ch_expect "$PEER" 0 "$PEER wants to go standby|standby: $n can take our"
+  ch_holder
+  [ "$HOLDER" = "$PEER" ] && ch_alive "$PEER" && ch_expect "$PEER" 0 "$PEER wants to go standby|standby: $n can take our|Standby in progress"
   ch_due "$n" take
   out=$(ch_tool "$n" hb_takeover all 2>&1); rc=$?
   ch_journal "note takeover-cmd node=$n rc=$rc out=$(echo "$out" | tr '\n' ' ' | cut -c1-120)"
