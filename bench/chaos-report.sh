@@ -98,6 +98,7 @@ ch_report() {
         else viol("d", ep, "daemon on " kv($0, "node") " did not stop within 30 s of SIGTERM")
       }
       if (rec == "start") { startimpl[kv($0, "pid")] = kv($0, "impl"); startnode[kv($0, "pid")] = kv($0, "node") }
+      if (rec == "settled" && ep == 0 && tready == "") tready = t
       if (rec == "settled") { settle[eptype[ep]] = settle[eptype[ep]] " " kv($0, "ms") }
       if (rec == "unsettled") { uns[eptype[ep]]++; nuns++; viol("u", ep, "not settled " kv($0, "after_ms") " ms after the fault: vip " kv($0, "vip") " agent " kv($0, "agent") " alive " kv($0, "alive") " probe " kv($0, "probe")) }
       if (rec == "fence") fences[eptype[ep]]++
@@ -201,6 +202,14 @@ ch_report() {
         } else if (dtimpl[i] != "hb306") servedlist[eptype[ep]] = servedlist[eptype[ep]] " " ms(served)
         if (dtimpl[i] == "hb306" && served >= 0) peerserved = peerserved " " ms(served)
       }
+      # Availability, measured: every stretch without an answer (by sent time).
+      unserved = 0; worsto = 0; ostart = ""; k0 = 0
+      for (k = 1; k <= np; k++) {
+        if (ps[k] < tready) continue
+        if (!k0) k0 = k
+        if (!pok[k] && ostart == "") ostart = ps[k]
+        if (pok[k] && ostart != "") { d = ps[k] - ostart; unserved += d; if (d > worsto) { worsto = d; worstoat = ostart }; ostart = "" }
+      }
       # (c)
       for (i = 1; i <= nc; i++) viol("c", cepi[i], sprintf("agent running on %s without the VIP for %d ms from +%.3f s [%s]", cnode[i], ms(cen[i] - cst[i]), (cst[i] - t0) / 1e6, epact[cepi[i]]))
       # (d) RSS growth of each of our daemons over its life.
@@ -221,6 +230,7 @@ ch_report() {
       printf "%-44s %8d %10d\n", "e  the event in the daemons logs", nexp - softmiss, nviol["e"]
       printf "%-44s %8d %10d\n", "   episodes that did not settle", episodes, nviol["u"]
       printf "(%d soft log expectations unmet, not counted; peer takeovers by Heartbeat 3.0.6: %d, %d over the budget, not counted)\n", softmiss, peerdue, peermiss
+      printf "client (after the first settle): unanswered %.1f s of %.1f s; longest outage %.1f s from +%.1f s (ep %d %s)\n", unserved / 1e6, (ps[np] - ps[k0]) / 1e6, worsto / 1e6, (worstoat - t0) / 1e6, episode_at(worstoat), eptype[episode_at(worstoat)]
       if (peerdue) printf "Heartbeat 3.0.6 taking over: answered again after %s ms (median of %d)\n", median(peerserved), peerdue
       printf "log lines:"; for (f in llast) printf " %s %d (worst %.0f/s over 2 s);", f, llast[f], lrate[f]; printf "\n"
       if (peerslow) printf "Heartbeat 3.0.6 did not stop within 30 s of SIGTERM %d time(s) (killed; a peer figure)\n", peerslow
