@@ -642,11 +642,24 @@ ev_replay() {
   3)
     ch_journal "act replay node=$n variant=old-shutdone"
     ch_replay_pick shutdone "" 2000000 "$3"
+    ch_replay_expect
     ch_replay_send "$n"
     return 0 ;;
   esac
   CH_REPLAY_IDX=$idx
+  ch_replay_expect
   ch_replay_send "$n"
+}
+
+# ch_replay_expect: old generations must be dropped loudly (soft: a frame of
+# a current generation is dropped as old without a word, and the line is
+# rate-limited).
+ch_replay_expect() {
+  local m
+  for m in "${CH_NODES[@]}"; do
+    ch_alive "$m" && ch_expect "$m" 1 "replay attack|Dropped packet"
+  done
+  return 0
 }
 
 # ch_replay_pick TYPE NODE MIN_AGE_US [RAND]: choose a captured frame of TYPE
