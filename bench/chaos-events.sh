@@ -244,6 +244,7 @@ ch_hb306_conf() {
   deb_conf "$n-hb306" "auth 1" "1 sha1 systole-test" -- "${CL_HACF[@]}" \
     "use_logd no" "crm off" "realtime off"
   printf '%s\n' "${CL_HARESOURCES[@]}" > "$dir/etc-ha.d/haresources"
+  [ -n "$CH_CRC_KEY" ] && echo "2 crc" >> "$dir/etc-ha.d/authkeys"
   install -m 755 "$RT_AGENT_SRC" "$dir/etc-ha.d/resource.d/rsctest"
   cp "$(cl_dir "$n")/state/hb_generation" "$(cl_dir "$n")/state/hb_uuid" "$dir/var-lib/" 2>/dev/null
   # Heartbeat 3.0.6 answers a failed stop with `pkill -9 heartbeat` and
@@ -692,3 +693,19 @@ ch_replay_send() {
   fi
 }
 ch_replay_wait() { [ -n "${CH_REPLAY_PID:-}" ] && wait "$CH_REPLAY_PID" 2>/dev/null; CH_REPLAY_PID=; return 0; }
+
+# forge (with --crc-key): an attacker on the client's LAN, who knows no
+# secret, signs a shutdone "from" the node with the crc key left in
+# authkeys, with the node's current generation and a sequence number ahead
+# of its last (both read off the wire): the peer must not take the group
+# from a node that is still running.
+ev_forge() {
+  local n=$1 list=$DL_TMP/replay.list gen seq
+  "$CH_REPLAY" list "$CH_PCAP" > "$list" 2>/dev/null
+  read -r gen seq < <(awk -v n="$n" '$4 == "status" && $5 == n { g = $6; s = $7 } END { print g, s }' "$list")
+  ch_journal "act forge node=$n gen=${gen:-?} after_seq=${seq:-?}"
+  [ -n "$gen" ] && [ -n "$seq" ] || { ch_journal "note forge-nothing-captured node=$n"; return 0; }
+  lab_exec client "$CH_INJECT" -k 2:crc 192.0.2.255 "$CH_UDPPORT" t=shutdone st=dead "src=$n" \
+    "seq=$(printf '%x' $((16#$seq + 5)))" "hg=$gen" "ts=$(printf '%x' "$(date +%s)")" ttl=3 \
+    2>&1 | head -3 | sed 's/^/chaos: forge: /' >&2
+}
