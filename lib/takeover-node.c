@@ -159,7 +159,12 @@ void
 hb_takeover_peer_restarted (HbTakeover *t, gint64 now_us, GPtrArray *actions)
 {
   tk_begin (t, now_us, actions);
-  /* A new generation: it lost its state and will send `starting`. */
+  /* A new generation: it lost its state and will send `starting`. A standby
+   * exchange with its previous run can never finish (Heartbeat waits for it
+   * up to an hour, ignoring every other request meanwhile): it goes, as on
+   * the peer's death. */
+  tk_standby_cancel (t);
+  t->deferred_until = 0;
   tk_forget_peer_holdings (t);
   t->peer_dead = FALSE;
   t->peer_left = FALSE;

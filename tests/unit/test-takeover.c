@@ -626,6 +626,36 @@ test_standby_cancelled_by_death (void)
   g_assert_cmpint (hb_takeover_next_deadline (lab->node[N1].t), ==, G_MAXINT64);
 }
 
+/* The requester of a standby restarts mid-exchange (its stop hung, it
+ * rebooted within deadtime): the answering side sees a new generation, drops
+ * the exchange it can never finish, and takes new requests at once. */
+static void
+test_standby_cancelled_by_restart (void)
+{
+  g_autoptr (TkLab) lab = settled (HB_FAILBACK_OFF, two_groups, 2);
+  g_autoptr (GError) error = NULL;
+
+  lab->node[N1].hold_agents = TRUE;
+  g_assert_true (lab_standby (lab, N1, "all", &error));
+  lab_run (lab);
+  lab_expect (lab, N2, "log info: node1 wants to go standby [all]");
+  lab_kill (lab, N1);
+  lab->node[N1].hold_agents = FALSE;
+  lab_clear (lab);
+  lab_boot (lab, N1);
+  lab_run (lab);
+  lab_peer_restarted (lab, N2);
+  lab_comm_up (lab, N1, HB_PEER_ALIVE);
+  lab_run (lab);
+  lab_advance (lab, 15000);
+  lab_expect (lab, N2, "log info: Cancelling pending standby operation");
+  g_assert_true (lab_takeover (lab, N2, "all", &error));
+  g_assert_no_error (error);
+  lab_advance (lab, 15000);
+  g_assert_cmpstr (lab_runner (lab, G1), ==, "node2");
+  g_assert_cmpstr (lab_runner (lab, G2), ==, "node2");
+}
+
 /* Both leave at once: no takeover of a departing peer's groups. */
 static void
 test_shutdown_both (void)
@@ -1610,6 +1640,7 @@ main (int argc, char **argv)
                    test_takeover_literal_failback_from_peer);
   g_test_add_func ("/takeover/home-returns/failback-delayed", test_failback_delayed);
   g_test_add_func ("/takeover/standby/cancelled-by-death", test_standby_cancelled_by_death);
+  g_test_add_func ("/takeover/standby/cancelled-by-restart", test_standby_cancelled_by_restart);
   g_test_add_func ("/takeover/shutdown/both", test_shutdown_both);
   g_test_add_func ("/takeover/groups/parallel", test_parallel_groups);
   g_test_add_func ("/takeover/death/while-probing", test_death_while_probing);
