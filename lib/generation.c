@@ -65,3 +65,14 @@ hb_generation_next (gboolean have_previous, guint32 previous, gint64 now_s)
 
   return base == G_MAXUINT32 ? 1 : base + 1;
 }
+
+guint32
+hb_generation_recover (const char *text, gsize len, gint64 now_s, gboolean *seeded_out,
+                       GError **problem)
+{
+  guint32 previous = 0;
+  gboolean have = text != NULL && hb_generation_parse (text, len, &previous, problem);
+
+  *seeded_out = !have;
+  return hb_generation_next (have, previous, now_s);
+}
