@@ -321,6 +321,7 @@ run_node (HbConfig *config, GPtrArray *diags, const HbRscOptions *rsc)
   g_autoptr (HbLogger) logger = hb_logger_new ("heartbeat", opts.foreground && no_log);
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr (GError) error = NULL;
+  g_autoptr (HbPidfile) pidfile = NULL;
   HbDaemonOptions dopts = { opts.statedir, opts.rundir, opts.logfile, hostname, logger, loop, rsc };
   Node node = { NULL, logger };
 
@@ -334,7 +335,9 @@ run_node (HbConfig *config, GPtrArray *diags, const HbRscOptions *rsc)
     {
       hb_log (HB_LOG_WARNING, "%s", ((const HbDiag *) g_ptr_array_index (diags, i))->message);
     }
-  if (!hb_pidfile_write (opts.pidfile, getpid (), &error))
+  /* Locked until we exit: -s/-k/-r and a second start see us by the lock. */
+  pidfile = hb_pidfile_acquire (opts.pidfile, &error);
+  if (pidfile == NULL)
     {
       hb_log (HB_LOG_ERR, "%s", error->message);
       hb_config_free (config);
@@ -344,7 +347,6 @@ run_node (HbConfig *config, GPtrArray *diags, const HbRscOptions *rsc)
   if (node.daemon == NULL)
     {
       hb_log (HB_LOG_ERR, "Heartbeat not started: %s", error->message);
-      hb_pidfile_remove (opts.pidfile, getpid ());
       return HB_EXIT_GENERIC;
     }
   g_unix_signal_add (SIGTERM, on_sigterm, &node);
@@ -355,7 +357,6 @@ run_node (HbConfig *config, GPtrArray *diags, const HbRscOptions *rsc)
   report_ready ();
   g_main_loop_run (loop);
   g_clear_pointer (&node.daemon, hb_daemon_free);
-  hb_pidfile_remove (opts.pidfile, getpid ());
   return HB_EXIT_OK;
 }
 
