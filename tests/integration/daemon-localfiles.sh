@@ -104,6 +104,23 @@ ok $rc "the daemon exited 0 (got $rc)"
 ok $([ ! -e "$dir/run/heartbeat.pid" ]; echo $?) "the pid file is removed at exit"
 kill "$decoy"; wait "$decoy" 2>/dev/null
 
+# ---- item 8: a reload onto files others can change is refused ----
+rm -rf "$state"
+start "a daemon for the reloads"
+chmod 666 "$dir/etc/haresources"
+kill -HUP "$DL_PID_a"
+check "SIGHUP with a world-writable haresources: refused, naming it" -- dl_wait_log 5 a \
+  "$dir/etc/haresources:0: Bad permissions on configuration file [$dir/etc/haresources]: mode 0666 lets others write it"
+check "SIGHUP refused: keeps the old configuration" -- dl_wait_log 5 a "NOT restarted; keeping the old configuration"
+kill -0 "$DL_PID_a" 2>/dev/null; ok $? "the daemon still runs after the refused reload"
+out=$(hb -r 2>&1); rc=$?
+ok $(( rc == 6 ? 0 : 1 )) "-r with a world-writable haresources: exits 6 (got $rc)" || diag "$out"
+echo "$out" | grep -qF "ERROR: $dir/etc/haresources:0: Bad permissions"; ok $? "-r prints the problem" || diag "$out"
+chmod 644 "$dir/etc/haresources"
+kill -HUP "$DL_PID_a"
+check "SIGHUP once the mode is fixed: reloaded" -- dl_wait_log 5 a "Configuration reloaded from"
+dl_stop_check a "the reloads"
+
 # ---- item 9: log files in a world-writable directory ----
 rm -rf "$state"
 logdir=$DL_TMP/logdir precious=$DL_TMP/precious
