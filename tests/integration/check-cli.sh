@@ -134,7 +134,8 @@ printf 'node alpha\nbcast lo\nlogfile /dev/null\nauto_failback off\n' >"$perm/ha
 mkdir -p "$perm/resource.d"
 printf '#!/bin/sh\nexit 0\n' >"$perm/resource.d/myop"; chmod 755 "$perm/resource.d/myop"
 echo "alpha 192.0.2.10 myop" >"$perm/haresources"
-chmod 664 "$perm/ha.cf" # group-writable, but the group is root's (when we are root)
+# group-writable, but the group is root's
+[ "$(id -g)" = 0 ] && chmod 664 "$perm/ha.cf"
 run -t -c "$perm" -n alpha
 ok $((RC != 0)) "safe files: exits 0" || sed 's/^/# /' "$ERR"
 chmod 0777 "$perm" "$perm/resource.d"
