@@ -6,17 +6,23 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <ifaddrs.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
+#include "config-files.h"
 #include "systole.h"
 
 struct _HbHostEnv
 {
   HbConfigEnv env;
   GArray *ifaces;     /* of HbConfigInterface; strings owned by `strings` */
+  GArray *links;      /* of HbConfigLink; names owned by `strings` */
+  GArray *files;      /* of HbConfigFileFacts; paths owned by `strings` */
   GPtrArray *strings;
 };
 
@@ -68,24 +74,40 @@ hb_host_resolve_ipv4 (const char *name, gpointer user_data)
   return g_strdup (text);
 }
 
-HbHostEnv *
-hb_host_env_new (void)
+/* Every interface once, with or without an address: getifaddrs lists each
+ * one (AF_PACKET entries) with its flags. */
+static void
+hb_host_add_link (HbHostEnv *host, const struct ifaddrs *ifa)
 {
-  HbHostEnv *host = g_new0 (HbHostEnv, 1);
-  struct ifaddrs *list = NULL;
-  /* §4.2: ha-cluster/udp from /etc/services, else 694 (the library's default). */
-  struct servent *se = getservbyname ("ha-cluster", "udp");
+  HbConfigLink link = { 0 };
 
-  host->env.default_udpport = se != NULL ? ntohs ((guint16) se->s_port) : 0;
-  host->env.resolve_ipv4 = hb_host_resolve_ipv4;
-  host->strings = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < host->links->len; i++)
+    {
+      if (strcmp (g_array_index (host->links, HbConfigLink, i).ifname, ifa->ifa_name) == 0)
+        {
+          return;
+        }
+    }
+  link.ifname = g_strdup (ifa->ifa_name);
+  link.loopback = (ifa->ifa_flags & IFF_LOOPBACK) != 0;
+  g_ptr_array_add (host->strings, (gpointer) link.ifname);
+  g_array_append_val (host->links, link);
+}
+
+static void
+hb_host_add_interfaces (HbHostEnv *host)
+{
+  struct ifaddrs *list = NULL;
+
   if (getifaddrs (&list) != 0)
     {
-      return host; /* no table: the interface checks are skipped */
+      return; /* no table: the interface checks are skipped */
     }
   host->ifaces = g_array_new (FALSE, TRUE, sizeof (HbConfigInterface));
+  host->links = g_array_new (FALSE, TRUE, sizeof (HbConfigLink));
   for (const struct ifaddrs *ifa = list; ifa != NULL; ifa = ifa->ifa_next)
     {
+      hb_host_add_link (host, ifa);
       if (ifa->ifa_addr != NULL && ifa->ifa_addr->sa_family == AF_INET && ifa->ifa_netmask != NULL)
         {
           hb_host_add_iface (host, ifa);
@@ -94,6 +116,32 @@ hb_host_env_new (void)
   freeifaddrs (list);
   host->env.interfaces = (const HbConfigInterface *) (const void *) host->ifaces->data;
   host->env.n_interfaces = host->ifaces->len;
+  host->env.links = (const HbConfigLink *) (const void *) host->links->data;
+  host->env.n_links = host->links->len;
+}
+
+HbHostEnv *
+hb_host_env_new (const HbConfigPaths *paths, gboolean host_checks)
+{
+  HbHostEnv *host = g_new0 (HbHostEnv, 1);
+  /* §4.2: ha-cluster/udp from /etc/services, else 694 (the library's default). */
+  struct servent *se = getservbyname ("ha-cluster", "udp");
+
+  host->env.default_udpport = se != NULL ? ntohs ((guint16) se->s_port) : 0;
+  host->env.resolve_ipv4 = hb_host_resolve_ipv4;
+  host->env.euid = (guint) geteuid ();
+  host->strings = g_ptr_array_new_with_free_func (g_free);
+  if (paths != NULL)
+    {
+      host->files = g_array_new (FALSE, TRUE, sizeof (HbConfigFileFacts));
+      hb_config_files_gather (paths, host->files, host->strings);
+      host->env.files = (const HbConfigFileFacts *) (const void *) host->files->data;
+      host->env.n_files = host->files->len;
+    }
+  if (host_checks)
+    {
+      hb_host_add_interfaces (host);
+    }
   return host;
 }
 
@@ -111,6 +159,8 @@ hb_host_env_free (HbHostEnv *host)
       return;
     }
   g_clear_pointer (&host->ifaces, g_array_unref);
+  g_clear_pointer (&host->links, g_array_unref);
+  g_clear_pointer (&host->files, g_array_unref);
   g_clear_pointer (&host->strings, g_ptr_array_unref);
   g_free (host);
 }
@@ -147,7 +197,8 @@ hb_check_print (GPtrArray *diags, FILE *err)
 }
 
 int
-hb_check_run (const char *confdir, const char *nodename, gboolean verbose, FILE *out, FILE *err)
+hb_check_run (const char *confdir, const char *nodename, gboolean host_checks, gboolean verbose,
+              FILE *out, FILE *err)
 {
   g_autofree char *node = hb_check_nodename (nodename);
   g_autoptr (GPtrArray) diags = hb_diag_array_new ();
@@ -159,8 +210,8 @@ hb_check_run (const char *confdir, const char *nodename, gboolean verbose, FILE 
       fprintf (err, "ERROR: cannot get the node name (uname): %s\n", g_strerror (errno));
       return HB_EXIT_GENERIC;
     }
-  g_autoptr (HbHostEnv) host = hb_host_env_new ();
-  if (hb_host_env_get (host)->interfaces == NULL)
+  g_autoptr (HbHostEnv) host = hb_host_env_new (&paths, host_checks);
+  if (host_checks && hb_host_env_get (host)->interfaces == NULL)
     {
       fprintf (err, "WARN: cannot list network interfaces: interface checks skipped\n");
     }

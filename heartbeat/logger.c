@@ -68,35 +68,103 @@ hb_logger_free (HbLogger *logger)
   g_free (logger);
 }
 
-/* "/dev/null" disables a file, as in Heartbeat (§4.2). A file that cannot be
- * opened is reported on stderr once; logging goes on to the other places. */
-static int
-open_log (const char *path)
+/* Why an opened log file is refused, or NULL. The daemon runs as root and
+ * appends to these paths for its whole life: a name in a directory others
+ * can write must not let them choose what it appends to. O_NOFOLLOW
+ * already refused a symbolic link; a hard link to someone else's file
+ * (where protected_hardlinks is off) or a file created by another user
+ * is refused here. */
+static char *
+log_file_problem (int fd)
 {
+  struct stat st;
+
+  if (fstat (fd, &st) != 0)
+    {
+      return g_strdup_printf ("cannot stat it: %s", g_strerror (errno));
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      return g_strdup ("not a regular file");
+    }
+  if (st.st_uid != geteuid ())
+    {
+      return g_strdup_printf ("owned by uid %u, not by uid %u that heartbeat runs as",
+                              (guint) st.st_uid, (guint) geteuid ());
+    }
+  if (st.st_nlink > 1)
+    {
+      return g_strdup_printf ("it has %u hard links: it may be another file's second name",
+                              (guint) st.st_nlink);
+    }
+  return NULL;
+}
+
+/* "/dev/null" disables a file, as in Heartbeat (§4.2). A file that cannot be
+ * opened or is refused gives -1 and a reason in *problem_out (reported once
+ * the other sinks are set up); logging goes on to the other places. */
+static int
+open_log (const char *path, char **problem_out)
+{
+  g_autofree char *why = NULL;
   int fd;
 
   if (path == NULL || strcmp (path, "/dev/null") == 0)
     {
       return -1;
     }
-  fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  /* O_NONBLOCK: a FIFO planted at the name must not block the open; it is
+   * refused just below as not a regular file. */
+  fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC, 0644);
   if (fd < 0)
     {
-      fprintf (stderr, "heartbeat: cannot open log file %s: %s\n", path, g_strerror (errno));
+      why = errno == ELOOP ? g_strdup ("it is a symbolic link") : g_strdup (g_strerror (errno));
+    }
+  else if ((why = log_file_problem (fd)) != NULL)
+    {
+      close (fd);
+      fd = -1;
+    }
+  else
+    {
+      fcntl (fd, F_SETFL, O_APPEND); /* O_NONBLOCK was for the open only */
+    }
+  if (why != NULL)
+    {
+      *problem_out = g_strdup_printf ("Not logging to %s: %s", path, why);
     }
   return fd;
+}
+
+/* Refused files are said on stderr (a start's terminal, or the journal
+ * under systemd) and through every sink still open, syslog included. */
+static void
+report_problem (HbLogger *logger, const char *problem)
+{
+  if (problem == NULL)
+    {
+      return;
+    }
+  if (!logger->to_stderr)
+    {
+      fprintf (stderr, "heartbeat: ERROR: %s\n", problem);
+    }
+  hb_logger_write (logger, HB_LOG_ERR, problem);
 }
 
 void
 hb_logger_configure (HbLogger *logger, const HbConfig *config,
                      const char *logfile_override, const char *hostname)
 {
+  const char *logfile = logfile_override != NULL ? logfile_override : config->logfile;
+  g_autofree char *log_problem = NULL;
+  g_autofree char *debug_problem = NULL;
   int facility = -1;
 
   g_return_if_fail (logger != NULL && config != NULL);
   close_files (logger);
-  logger->logfile_fd = open_log (logfile_override != NULL ? logfile_override : config->logfile);
-  logger->debugfile_fd = open_log (config->debugfile);
+  logger->logfile_fd = open_log (logfile, &log_problem);
+  logger->debugfile_fd = open_log (config->debugfile, &debug_problem);
   logger->syslogmsgfmt = config->syslogmsgfmt;
   if (hostname != NULL)
     {
@@ -111,11 +179,13 @@ hb_logger_configure (HbLogger *logger, const HbConfig *config,
     {
       hb_logfmt_facility (config->logfacility, &facility);
     }
-  else if (logger->logfile_fd < 0 && logger->debugfile_fd < 0 && logfile_override == NULL
-           && config->logfile == NULL)
+  else if (logger->logfile_fd < 0 && logger->debugfile_fd < 0
+           && ((logfile == NULL && config->debugfile == NULL) || log_problem != NULL
+               || debug_problem != NULL))
     {
       /* Nowhere to log: Heartbeat then uses logd, which writes to syslog
-       * (§4.2 use_logd); we go to syslog directly. */
+       * (§4.2 use_logd); we go to syslog directly. So do we when every
+       * file given was refused: the log must go somewhere. */
       facility = LOG_DAEMON;
     }
   if (facility >= 0)
@@ -124,6 +194,8 @@ hb_logger_configure (HbLogger *logger, const HbConfig *config,
       openlog ("heartbeat", LOG_NDELAY, facility);
     }
   logger->facility = facility;
+  report_problem (logger, log_problem);
+  report_problem (logger, debug_problem);
 }
 
 void

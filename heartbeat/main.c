@@ -42,6 +42,7 @@ typedef struct
   gboolean kill;
   gboolean reload;
   gboolean test;
+  gboolean no_host_checks;
   gboolean verbose;
   gboolean version;
   /* resource management */
@@ -79,6 +80,7 @@ static const GOptionEntry entries[] = {
   { "reload", 'r', 0, G_OPTION_ARG_NONE, &opts.reload, "Validate the configuration and make the running heartbeat reload it", NULL },
   { "test", 't', 0, G_OPTION_ARG_NONE, &opts.test, "Check the configuration and exit", NULL },
   { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opts.verbose, "With -t: print the parsed configuration", NULL },
+  { "no-host-checks", 0, 0, G_OPTION_ARG_NONE, &opts.no_host_checks, "With -t: do not compare the media with this host's interfaces (a configuration meant for another host)", NULL },
   { "version", 'V', 0, G_OPTION_ARG_NONE, &opts.version, "Print the version and exit", NULL },
   { "initdir", 0, 0, G_OPTION_ARG_FILENAME, &opts.initdir, "LSB init scripts, searched after CONFDIR/resource.d (default " HB_INITDIR ")", "DIR" },
   { "ocfdir", 0, 0, G_OPTION_ARG_FILENAME, &opts.ocfdir, "OCF root for ocf:PROVIDER:TYPE resources (default " HB_OCFDIR ")", "DIR" },
@@ -165,7 +167,11 @@ load_config (GPtrArray *diags, FILE *err)
 {
   HbConfigPaths paths = { .confdir = opts.confdir };
   g_autoptr (GError) error = NULL;
-  HbConfig *config = hb_config_load (&paths, opts.nodename, diags, &error);
+  /* The checks of -t, host ones included: a node does not start where
+   * Heartbeat would not (a medium's interface missing) nor on files others
+   * can change. */
+  g_autoptr (HbHostEnv) host = hb_host_env_new (&paths, TRUE);
+  HbConfig *config = hb_config_load_full (&paths, opts.nodename, hb_host_env_get (host), diags, &error);
 
   if (config == NULL && err != NULL)
     {
@@ -327,6 +333,7 @@ run_node (HbConfig *config, GPtrArray *diags, const HbRscOptions *rsc)
   g_autoptr (HbLogger) logger = hb_logger_new ("heartbeat", opts.foreground && no_log);
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr (GError) error = NULL;
+  g_autoptr (HbPidfile) pidfile = NULL;
   HbDaemonOptions dopts = { opts.statedir, opts.rundir, opts.logfile, hostname, logger, loop, rsc };
   Node node = { NULL, logger };
 
@@ -340,7 +347,9 @@ run_node (HbConfig *config, GPtrArray *diags, const HbRscOptions *rsc)
     {
       hb_log (HB_LOG_WARNING, "%s", ((const HbDiag *) g_ptr_array_index (diags, i))->message);
     }
-  if (!hb_pidfile_write (opts.pidfile, getpid (), &error))
+  /* Locked until we exit: -s/-k/-r and a second start see us by the lock. */
+  pidfile = hb_pidfile_acquire (opts.pidfile, &error);
+  if (pidfile == NULL)
     {
       hb_log (HB_LOG_ERR, "%s", error->message);
       hb_config_free (config);
@@ -350,7 +359,6 @@ run_node (HbConfig *config, GPtrArray *diags, const HbRscOptions *rsc)
   if (node.daemon == NULL)
     {
       hb_log (HB_LOG_ERR, "Heartbeat not started: %s", error->message);
-      hb_pidfile_remove (opts.pidfile, getpid ());
       return HB_EXIT_GENERIC;
     }
   g_unix_signal_add (SIGTERM, on_sigterm, &node);
@@ -361,7 +369,6 @@ run_node (HbConfig *config, GPtrArray *diags, const HbRscOptions *rsc)
   report_ready ();
   g_main_loop_run (loop);
   g_clear_pointer (&node.daemon, hb_daemon_free);
-  hb_pidfile_remove (opts.pidfile, getpid ());
   return HB_EXIT_OK;
 }
 
@@ -433,9 +440,15 @@ main (int argc, char **argv)
       printf ("systole %s (heartbeat-compatible)\n", HB_VERSION);
       return HB_EXIT_OK;
     }
+  if (opts.no_host_checks && !opts.test)
+    {
+      fprintf (stderr, "heartbeat: --no-host-checks only goes with -t: a node always checks its host\n");
+      return HB_EXIT_USAGE;
+    }
   if (opts.test)
     {
-      return hb_check_run (opts.confdir, opts.nodename, opts.verbose, stdout, stderr);
+      return hb_check_run (opts.confdir, opts.nodename, !opts.no_host_checks, opts.verbose, stdout,
+                           stderr);
     }
   if (opts.status)
     {

@@ -1,16 +1,16 @@
 /* systole: the peers' generations file (see peer-generations.h). */
 #include "peer-generations.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <gio/gio.h>
 
 #include "generation.h"
 #include "logger.h"
+#include "statefile.h"
+
+/* Far more than a line per node of any cluster. */
+#define PEER_GENERATIONS_MAX_LEN (64 * 1024)
 
 struct _HbPeerGenerations
 {
@@ -59,12 +59,13 @@ hb_peer_generations_load (const char *statedir, GPtrArray *warnings)
   g_atomic_ref_count_init (&store->ref);
   store->dir = g_strdup (statedir);
   store->path = g_build_filename (statedir, HB_PEER_GENERATIONS_FILE, NULL);
-  if (!g_file_get_contents (store->path, &text, &len, &error)
+  if (!hb_state_file_read (statedir, HB_PEER_GENERATIONS_FILE, PEER_GENERATIONS_MAX_LEN, &text,
+                           &len, &error)
       && !g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT) && warnings != NULL)
     {
-      g_ptr_array_add (warnings, g_strdup_printf ("%s: %s: replays of the peers' earlier runs are "
+      g_ptr_array_add (warnings, g_strdup_printf ("%s: replays of the peers' earlier runs are "
                                                   "only recognised once they are heard",
-                                                  store->path, error->message));
+                                                  error->message));
     }
   store->table = hb_peer_generations_parse (text, len, problems);
   for (guint i = 0; warnings != NULL && i < problems->len; i++)
@@ -92,7 +93,6 @@ hb_peer_generations_path (const HbPeerGenerations *store)
 typedef struct
 {
   char *dir;
-  char *path;
   char *text;
 } WriteJob;
 
@@ -100,54 +100,8 @@ static void
 write_job_free (WriteJob *job)
 {
   g_free (job->dir);
-  g_free (job->path);
   g_free (job->text);
   g_free (job);
-}
-
-static gboolean
-fail_errno (GError **error, const char *what, const char *path)
-{
-  int saved = errno;
-
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "cannot %s %s: %s", what, path,
-               g_strerror (saved));
-  return FALSE;
-}
-
-static gboolean
-write_atomic (const WriteJob *job, GError **error)
-{
-  g_autofree char *tmp = g_strdup_printf ("%s.tmp", job->path);
-  gsize len = strlen (job->text);
-  int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-  int dirfd;
-
-  if (fd < 0)
-    {
-      return fail_errno (error, "create", tmp);
-    }
-  if (write (fd, job->text, len) != (gssize) len || fsync (fd) != 0)
-    {
-      gboolean r = fail_errno (error, "write", tmp);
-      close (fd);
-      unlink (tmp);
-      return r;
-    }
-  close (fd);
-  if (rename (tmp, job->path) != 0)
-    {
-      gboolean r = fail_errno (error, "rename to", job->path);
-      unlink (tmp);
-      return r;
-    }
-  dirfd = open (job->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dirfd >= 0)
-    {
-      fsync (dirfd);
-      close (dirfd);
-    }
-  return TRUE;
 }
 
 static void
@@ -157,7 +111,10 @@ write_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancell
 
   (void) source;
   (void) cancellable;
-  if (write_atomic (data, &error))
+  const WriteJob *job = data;
+
+  if (hb_state_file_write_atomic (job->dir, HB_PEER_GENERATIONS_FILE, job->text, strlen (job->text),
+                                  0644, &error))
     {
       g_task_return_boolean (task, TRUE);
     }
@@ -202,7 +159,6 @@ schedule_write (HbPeerGenerations *store)
     }
   job = g_new0 (WriteJob, 1);
   job->dir = g_strdup (store->dir);
-  job->path = g_strdup (store->path);
   job->text = hb_peer_generations_format (store->table);
   store->writing = TRUE;
   store->dirty = FALSE;

@@ -245,6 +245,7 @@ hb_config_load_full (const HbConfigPaths *paths,
   hb_config_parse_authkeys (&b);
   hb_config_parse_haresources (&b);
   hb_config_validate (&b);
+  hb_config_check_files (&b);
   hb_config_sort_diags (&b, first_diag);
 
   if (b.n_errors > 0)

@@ -65,6 +65,8 @@ void hb_config_apply_defaults (HbConfigBuilder *b);
 void hb_config_parse_authkeys (HbConfigBuilder *b);
 void hb_config_parse_haresources (HbConfigBuilder *b);
 void hb_config_validate (HbConfigBuilder *b);
+/* Owner/mode rules on env->files (config-files.c); after the parsers. */
+void hb_config_check_files (HbConfigBuilder *b);
 
 /* Element constructors/destructors (config.c). */
 HbConfig *hb_config_new_empty (void);

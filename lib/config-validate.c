@@ -105,21 +105,73 @@ hb_validate_membership (HbConfigBuilder *b)
     }
 }
 
-/* Every medium we have (bcast, ucast, mcast) leaves the host. */
+static const char *const medium_names[] = { "bcast", "ucast", "mcast" };
+
+/* Loopback by the host's interface table when we have it, else by name. */
+static gboolean
+hb_validate_is_loopback (const HbConfigEnv *env, const char *dev)
+{
+  for (gsize i = 0; env->links != NULL && i < env->n_links; i++)
+    {
+      if (strcmp (env->links[i].ifname, dev) == 0)
+        {
+          return env->links[i].loopback;
+        }
+    }
+  return strcmp (dev, "lo") == 0;
+}
+
+/* ha.cf line of the first medium whose packets leave the host, 0 if none. */
+static guint
+hb_validate_outgoing_line (const HbConfigBuilder *b)
+{
+  for (guint i = 0; i < b->config->media->len; i++)
+    {
+      const HbMedium *m = g_ptr_array_index (b->config->media, i);
+      if (!hb_validate_is_loopback (b->env, m->dev))
+        {
+          return m->line;
+        }
+    }
+  return 0;
+}
+
+/* Keys other than the active one still authenticate what peers send (key
+ * rollover): a leftover crc key, which needs no secret, would let any host
+ * on the network sign packets. When crc is the active method, the cluster
+ * chose that openly: only a warning, as before. */
 static void
 hb_validate_auth (HbConfigBuilder *b)
 {
   const HbConfig *c = b->config;
   guint index = c->auth_active;
+  HbAuthMethod active = c->auth_keys[index].method;
+  guint outgoing = hb_validate_outgoing_line (b);
 
-  if (b->auth_line == 0 || c->auth_keys[index].method != HB_AUTH_CRC || c->media->len == 0)
+  if (b->auth_line == 0 || active == HB_AUTH_NONE || outgoing == 0)
     {
       return;
     }
-  hb_config_warn (b, HB_CONFIG_ERROR_AUTH, b->authkeys_path, b->auth_key_line[index],
-                  "key %u uses crc but heartbeats leave the host (ha.cf line %u): crc gives "
-                  "integrity only, no authentication: use sha1",
-                  index, ((const HbMedium *) g_ptr_array_index (c->media, 0))->line);
+  if (active == HB_AUTH_CRC)
+    {
+      hb_config_warn (b, HB_CONFIG_ERROR_AUTH, b->authkeys_path, b->auth_key_line[index],
+                      "key %u uses crc but heartbeats leave the host (ha.cf line %u): crc gives "
+                      "integrity only, no authentication: use sha1",
+                      index, outgoing);
+      return;
+    }
+  for (guint k = 0; k < HB_AUTH_MAX_KEYS; k++)
+    {
+      if (c->auth_keys[k].method == HB_AUTH_CRC)
+        {
+          hb_config_err (b, HB_CONFIG_ERROR_AUTH, b->authkeys_path, b->auth_key_line[k],
+                         "key %u uses crc, and packets signed with any configured key are "
+                         "accepted, not only with auth %u (%s): crc has no secret, so any host "
+                         "on the network of ha.cf line %u could sign packets: remove the line "
+                         "(a finished key rollover?) or give it a sha1 key",
+                         k, index, hb_auth_method_to_string (active), outgoing);
+        }
+    }
 }
 
 static gboolean
@@ -135,10 +187,30 @@ hb_validate_same_net (const HbConfigInterface *iface, guint32 peer)
   return (addr & mask) == (peer & mask);
 }
 
+/* Heartbeat 3.0.6 does not start when a medium's interface is missing (its
+ * plugins cannot get the interface's address): neither do we. */
+static gboolean
+hb_validate_medium_exists (HbConfigBuilder *b, const HbMedium *m)
+{
+  const HbConfigEnv *env = b->env;
+
+  for (gsize i = 0; i < env->n_links; i++)
+    {
+      if (strcmp (env->links[i].ifname, m->dev) == 0)
+        {
+          return TRUE;
+        }
+    }
+  hb_config_err (b, HB_CONFIG_ERROR_BAD_VALUE, b->hacf_path, m->line,
+                 "%s interface [%s] does not exist on this host (to check a configuration "
+                 "meant for another host: heartbeat -t --no-host-checks)",
+                 medium_names[m->type], m->dev);
+  return FALSE;
+}
+
 static void
 hb_validate_medium_host (HbConfigBuilder *b, const HbMedium *m)
 {
-  static const char *const names[] = { "bcast", "ucast", "mcast" };
   const HbConfigEnv *env = b->env;
   gboolean found = FALSE, same_net = FALSE;
   guint32 peer = 0;
@@ -158,7 +230,8 @@ hb_validate_medium_host (HbConfigBuilder *b, const HbMedium *m)
   if (!found)
     {
       hb_config_warn (b, HB_CONFIG_ERROR_BAD_VALUE, b->hacf_path, m->line,
-                      "%s interface [%s] has no IPv4 address on this host", names[m->type], m->dev);
+                      "%s interface [%s] has no IPv4 address on this host", medium_names[m->type],
+                      m->dev);
     }
   else if (m->type == HB_MEDIUM_UCAST && !same_net)
     {
@@ -179,12 +252,16 @@ hb_config_validate (HbConfigBuilder *b)
   hb_validate_membership (b);
   hb_validate_timers (b);
   hb_validate_auth (b);
-  if (b->env->interfaces == NULL)
-    {
-      return;
-    }
   for (guint i = 0; i < b->config->media->len; i++)
     {
-      hb_validate_medium_host (b, g_ptr_array_index (b->config->media, i));
+      const HbMedium *m = g_ptr_array_index (b->config->media, i);
+      if (b->env->links != NULL && !hb_validate_medium_exists (b, m))
+        {
+          continue; /* no "no IPv4 address" warning on top */
+        }
+      if (b->env->interfaces != NULL)
+        {
+          hb_validate_medium_host (b, m);
+        }
     }
 }

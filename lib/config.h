@@ -21,7 +21,9 @@ GQuark hb_config_error_quark (void);
 typedef enum
 {
   HB_CONFIG_ERROR_IO,              /* cannot open / read a file */
-  HB_CONFIG_ERROR_PERMISSIONS,     /* authkeys readable by group or others */
+  HB_CONFIG_ERROR_PERMISSIONS,     /* authkeys readable by group or others; a file or
+                                      directory that decides what root runs has an
+                                      unsafe owner, mode or is a symlink (authkeys) */
   HB_CONFIG_ERROR_UNKNOWN_DIRECTIVE,
   HB_CONFIG_ERROR_BAD_VALUE,       /* malformed number, time, boolean, address, ... */
   HB_CONFIG_ERROR_MISSING_VALUE,   /* directive without its argument(s) */
@@ -214,6 +216,37 @@ typedef struct
   guint prefix_len;         /* 0-32 */
 } HbConfigInterface;
 
+/* A network interface of the host, with or without an address. */
+typedef struct
+{
+  const char *ifname;
+  gboolean loopback;        /* IFF_LOOPBACK: what it sends never leaves the host */
+} HbConfigLink;
+
+/* Which of the files that decide what root runs a HbConfigFileFacts is about. */
+typedef enum
+{
+  HB_CONFIG_FILE_CONFDIR,      /* the configuration directory */
+  HB_CONFIG_FILE_HACF,
+  HB_CONFIG_FILE_HARESOURCES,
+  HB_CONFIG_FILE_AUTHKEYS,
+  HB_CONFIG_FILE_RESOURCE_DIR, /* CONFDIR/resource.d */
+  HB_CONFIG_FILE_AGENT,        /* an entry of CONFDIR/resource.d */
+} HbConfigFileRole;
+
+/* Owner and mode of one such file, as the caller found them on disk
+ * (lstat for `is_symlink`, stat for the rest: what the name leads to). A
+ * name that does not exist is simply not listed. */
+typedef struct
+{
+  HbConfigFileRole role;
+  const char *path;         /* as the loader names it, e.g. CONFDIR/authkeys */
+  gboolean is_symlink;
+  guint mode;               /* st_mode */
+  guint uid;
+  guint gid;
+} HbConfigFileFacts;
+
 typedef struct
 {
   /* IPv4 addresses of the host; NULL skips the interface checks
@@ -228,6 +261,15 @@ typedef struct
    * are an error. */
   char *(*resolve_ipv4) (const char *host, gpointer user_data);
   gpointer resolve_data;
+  /* Every interface of the host (if_nameindex / getifaddrs); NULL skips
+   * the check that each medium's interface exists. */
+  const HbConfigLink *links;
+  gsize n_links;
+  /* The files that decide what root runs; NULL skips the owner and mode
+   * checks (rules in config-files.c and README "Checking a configuration"). */
+  const HbConfigFileFacts *files;
+  gsize n_files;
+  guint euid;               /* heartbeat's user: it may own those files, as root may */
 } HbConfigEnv;
 
 /* Reads and validates the three files for node `local_node` (lower-cased

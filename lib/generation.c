@@ -157,3 +157,14 @@ hb_peer_generations_format (GHashTable *table)
     }
   return g_string_free (out, FALSE);
 }
+
+guint32
+hb_generation_recover (const char *text, gsize len, gint64 now_s, gboolean *seeded_out,
+                       GError **problem)
+{
+  guint32 previous = 0;
+  gboolean have = text != NULL && hb_generation_parse (text, len, &previous, problem);
+
+  *seeded_out = !have;
+  return hb_generation_next (have, previous, now_s);
+}

@@ -54,4 +54,16 @@ GHashTable *hb_peer_generations_parse (const char *text, gsize len, GPtrArray *p
 /* The file's contents for `table` (as parsed), nodes sorted by name. */
 char *hb_peer_generations_format (GHashTable *table);
 
+/* The generation of this start from what the file held: `text` NULL when
+ * there was no file. A missing file, and also an empty or unparsable one
+ * (a crash or a full disk while an older version rewrote it in place),
+ * mean "no previous generation": the result is seeded from `now_s` and
+ * *seeded_out is TRUE. For an empty or unparsable file `problem` is set
+ * too (HB_GENERATION_ERROR), so the caller can warn loudly: refusing to
+ * start would need a human to delete the file, and time(NULL) is above
+ * any generation counted up from an earlier time(NULL) unless the node
+ * restarted more than once a second on average since. */
+guint32 hb_generation_recover (const char *text, gsize len, gint64 now_s, gboolean *seeded_out,
+                               GError **problem);
+
 G_END_DECLS

@@ -130,6 +130,52 @@ test_peers_round_trip (void)
   g_assert_cmpuint (g_hash_table_size (back), ==, 0);
 }
 
+/* What a start makes of the file: missing, good, or damaged by a crash. */
+static void
+test_recover (void)
+{
+  static const struct
+  {
+    const char *text; /* NULL: no file */
+    guint32 expected;
+    gboolean seeded;
+    gint problem;     /* -1: none */
+  } cases[] = {
+    { NULL, 1700000001, TRUE, -1 },
+    { "     1432334411\n", 1432334412, FALSE, -1 },
+    { "", 1700000001, TRUE, HB_GENERATION_ERROR_EMPTY },
+    { "\n", 1700000001, TRUE, HB_GENERATION_ERROR_EMPTY },
+    { "\x01\xffgarbage", 1700000001, TRUE, HB_GENERATION_ERROR_SYNTAX },
+    { "     14323", 14324, FALSE, -1 }, /* a cut record that still parses */
+    { "99999999999", 1700000001, TRUE, HB_GENERATION_ERROR_RANGE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) problem = NULL;
+      gboolean seeded = !cases[i].seeded;
+      const char *text = cases[i].text;
+      guint32 gen = hb_generation_recover (text, text != NULL ? strlen (text) : 0, 1700000000, &seeded,
+                                           &problem);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpuint (gen, ==, cases[i].expected);
+      g_assert_cmpint (seeded, ==, cases[i].seeded);
+      if (cases[i].problem < 0)
+        {
+          g_assert_no_error (problem);
+        }
+      else
+        {
+          g_assert_error (problem, HB_GENERATION_ERROR, cases[i].problem);
+        }
+    }
+  /* The problem is optional. */
+  gboolean seeded = FALSE;
+  g_assert_cmpuint (hb_generation_recover ("x", 1, 5, &seeded, NULL), ==, 6);
+  g_assert_true (seeded);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -144,5 +190,6 @@ main (int argc, char **argv)
   g_test_add_func ("/generation/next", test_next);
   g_test_add_func ("/generation/peers/parse", test_peers_parse);
   g_test_add_func ("/generation/peers/round-trip", test_peers_round_trip);
+  g_test_add_func ("/generation/recover", test_recover);
   return g_test_run ();
 }
