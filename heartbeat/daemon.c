@@ -28,9 +28,12 @@ prio_of (HbMemberSeverity severity)
 static void
 hint_persisted_floor (HbDaemon *daemon, const HbMemberEvent *ev)
 {
+  HbMemberPeerRecord rec = { 0 };
+
+  /* Only while nothing of the remembered run was heard in this one. */
   if (ev->node == NULL || ev->old_gen == 0
       || ev->old_gen != hb_peer_generations_get (daemon->peer_gens, ev->node)
-      || hb_membership_generation_confirmed (daemon->membership, ev->node)
+      || !hb_membership_peer_record (daemon->membership, ev->node, &rec) || rec.last_seq != 0
       || !g_hash_table_add (daemon->replay_hinted, g_strdup (ev->node)))
     {
       return;
@@ -69,7 +72,15 @@ hb_daemon_handle_events (HbDaemon *daemon, GPtrArray *events)
       const HbMemberEvent *ev = g_ptr_array_index (events, i);
 
       log_member_event (daemon, ev);
-      if (daemon->rsc != NULL)
+      if (ev->type == HB_MEMBER_EVENT_NODE_RESTART
+          && !hb_membership_generation_confirmed (daemon->membership, ev->node))
+        {
+          /* The resource manager hears of a new run of the peer when the
+           * run is confirmed, just before the messages held for it
+           * (daemon-recv.c release_deferred): a replay never gets there. */
+          g_hash_table_add (daemon->restart_pending, g_strdup (ev->node));
+        }
+      else if (daemon->rsc != NULL)
         {
           hb_resmgr_member_event (daemon->rsc, ev);
         }
@@ -355,7 +366,11 @@ seed_peers (HbDaemon *daemon, HbMembership *next, const HbMembership *previous)
   for (guint i = 0; i < daemon->config->nodes->len; i++)
     {
       const HbNodeConf *node = g_ptr_array_index (daemon->config->nodes, i);
-      HbMemberPeerRecord rec = { .gen = hb_peer_generations_get (daemon->peer_gens, node->name) };
+      /* A persisted generation was confirmed when it was written: if the
+       * peer still runs it, it need not show it again (a replay of that
+       * same run is no better or worse than one within a running daemon). */
+      HbMemberPeerRecord rec = { .gen = hb_peer_generations_get (daemon->peer_gens, node->name),
+                                 .confirmed = TRUE };
 
       hb_membership_seed_peer (next, node->name, &rec);
       if (previous != NULL && hb_membership_peer_record (previous, node->name, &rec))
@@ -403,6 +418,7 @@ hb_daemon_new (const HbDaemonOptions *options, HbConfig *config, GError **error)
   daemon->badpack_last = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   daemon->deferred = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, hb_daemon_deferred_free);
   daemon->replay_hinted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  daemon->restart_pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   load_peer_generations (daemon);
   daemon->budget = hb_budget_new ();
   daemon->xmithist = hb_xmithist_new (config->max_rexmit_delay_ms);
@@ -462,6 +478,7 @@ hb_daemon_free (HbDaemon *daemon)
   g_clear_pointer (&daemon->badpack_last, g_hash_table_unref);
   g_clear_pointer (&daemon->deferred, g_hash_table_unref);
   g_clear_pointer (&daemon->replay_hinted, g_hash_table_unref);
+  g_clear_pointer (&daemon->restart_pending, g_hash_table_unref);
   g_clear_pointer (&daemon->peer_gens, hb_peer_generations_free);
   g_clear_pointer (&daemon->budget, hb_budget_free);
   g_clear_pointer (&daemon->config, hb_config_free);
