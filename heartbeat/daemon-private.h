@@ -53,8 +53,6 @@ struct _HbDaemon
   GHashTable *deferred;      /* node -> GQueue of HbDeferred*: resource messages held until
                               * the run that sent them shows a live status */
   GHashTable *replay_hinted; /* nodes told about hb_peer_generations once */
-  GHashTable *restart_pending; /* nodes whose new run the resource manager hears of once
-                                * it is confirmed */
   HbBudget *budget;          /* what floods and replays may make us spend (log, resends) */
   GSource *keepalive_source;
   GSource *deadline_source;

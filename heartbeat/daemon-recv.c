@@ -241,13 +241,6 @@ release_deferred (HbDaemon *daemon, const char *src)
   gboolean confirmed = hb_membership_generation_confirmed (daemon->membership, src);
   HbDeferred *d;
 
-  if (confirmed && g_hash_table_remove (daemon->restart_pending, src) && daemon->rsc != NULL)
-    {
-      HbMemberEvent restart = { .type = HB_MEMBER_EVENT_NODE_RESTART, .node = (char *) src,
-                                .gen = gen };
-
-      hb_resmgr_member_event (daemon->rsc, &restart);
-    }
   while (queue != NULL && (d = g_queue_peek_head (queue)) != NULL && (confirmed || d->gen != gen))
     {
       g_queue_pop_head (queue);

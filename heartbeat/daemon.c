@@ -72,16 +72,12 @@ hb_daemon_handle_events (HbDaemon *daemon, GPtrArray *events)
       const HbMemberEvent *ev = g_ptr_array_index (events, i);
 
       log_member_event (daemon, ev);
-      if (ev->type == HB_MEMBER_EVENT_NODE_RESTART
-          && !hb_membership_generation_confirmed (daemon->membership, ev->node))
+      if (daemon->rsc != NULL)
         {
-          /* The resource manager hears of a new run of the peer when the
-           * run is confirmed, just before the messages held for it
-           * (daemon-recv.c release_deferred): a replay never gets there. */
-          g_hash_table_add (daemon->restart_pending, g_strdup (ev->node));
-        }
-      else if (daemon->rsc != NULL)
-        {
+          /* NODE_RESTART goes at once even for a run not yet confirmed: the
+           * engine only forgets the peer's holdings and sends its own, so
+           * a restarted peer reconciles its groups without waiting; what
+           * the run says is acted upon once confirmed (daemon-recv.c). */
           hb_resmgr_member_event (daemon->rsc, ev);
         }
       switch (ev->type)
@@ -418,7 +414,6 @@ hb_daemon_new (const HbDaemonOptions *options, HbConfig *config, GError **error)
   daemon->badpack_last = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   daemon->deferred = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, hb_daemon_deferred_free);
   daemon->replay_hinted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  daemon->restart_pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   load_peer_generations (daemon);
   daemon->budget = hb_budget_new ();
   daemon->xmithist = hb_xmithist_new (config->max_rexmit_delay_ms);
@@ -478,7 +473,6 @@ hb_daemon_free (HbDaemon *daemon)
   g_clear_pointer (&daemon->badpack_last, g_hash_table_unref);
   g_clear_pointer (&daemon->deferred, g_hash_table_unref);
   g_clear_pointer (&daemon->replay_hinted, g_hash_table_unref);
-  g_clear_pointer (&daemon->restart_pending, g_hash_table_unref);
   g_clear_pointer (&daemon->peer_gens, hb_peer_generations_free);
   g_clear_pointer (&daemon->budget, hb_budget_free);
   g_clear_pointer (&daemon->config, hb_config_free);

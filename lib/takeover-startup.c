@@ -76,6 +76,13 @@ tk_startup_comm_up (HbTakeover *t, HbPeerState peer)
           /* Tell the peer what we found running, so both sides see the
            * duplicates and pick the same keeper. */
           tk_send_resources_held (t, FALSE, "restart");
+          if (t->peer_heard)
+            {
+              /* Its holdings came before our comm was up (it sends them as
+               * soon as it sees our new run): judge now, it judges when it
+               * gets ours. */
+              tk_resolve_duplicates (t);
+            }
         }
     }
   else

@@ -28,6 +28,9 @@ cl_start alpha
 check "alpha alone serves the VIP" -- cl_wait_holder 15 alpha
 cl_start beta
 check "beta joins: initial acquisition done" -- cl_wait_log 15 beta "Initial resource acquisition complete"
+# alpha acts on a new run's resource messages once that run showed live
+# status packets over a keepalive (docs/HARDENING.md): wait until it did.
+check "alpha sees beta settled" -- cl_wait_log 5 alpha "remote resource transition completed."
 check "client still served by alpha" -- cl_wait_holder 5 alpha
 cl_is "$(cl_rscstatus alpha)" local "cl_status rscstatus on alpha: local"
 cl_is "$(cl_rscstatus beta)" none "cl_status rscstatus on beta: none"

@@ -207,6 +207,10 @@ boot (Model *m, guint i)
   if (m->lab->link_up && m->running[p])
     {
       hear_peer (m, p); /* the peer sees our new generation first */
+      if (g_rand_boolean (m->rand))
+        {
+          lab_run (m->lab); /* its holdings may arrive before our comm is up */
+        }
       m->seen_gen[i] = m->gen[p];
       m->sees_peer[i] = TRUE;
       lab_comm_up (m->lab, i, HB_PEER_ALIVE);
