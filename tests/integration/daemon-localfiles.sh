@@ -73,7 +73,8 @@ cp "$(command -v sleep)" "$DL_TMP/heartbeat"
 "$DL_TMP/heartbeat" 300 &
 decoy=$!
 LAB_PIDS+=("$decoy")
-grep -qx heartbeat "/proc/$decoy/comm"; ok $? "the decoy's comm is heartbeat"
+# (until the forked shell has exec'ed the copy, its comm is still bash's)
+wait_for 5 grep -qx heartbeat "/proc/$decoy/comm"; ok $? "the decoy's comm is heartbeat"
 mkdir -p "$dir/run"; echo "$decoy" > "$dir/run/heartbeat.pid"
 out=$(hb -s); rc=$?
 ok $(( rc == 1 ? 0 : 1 )) "-s with the decoy's pid in the file: 1, stale pid file (got $rc)" || diag "$out"

@@ -38,5 +38,6 @@ tester IPaddr -o ip=192.0.2.102 -o cidr_netmask=255.255.255.0 -o nic=eth0 -o arp
 tester IPaddr2 -o ip=192.0.2.103 -o cidr_netmask=24 -o nic=eth0 -o broadcast=192.0.2.255 \
   -o arp_count=2 -o arp_interval=50 -o arp_mode=request
 check "nothing left on eth0 after the runs" -- sh -c "! ip netns exec $(lab_ns a) ip -o addr | grep -q 'inet 192.0.2.10[0-3]/'"
-check "no send_arp pid file left" -- sh -c "! ls '$AGENT_STATE/a' | grep -q send_arp"
+# send_arp removes its pid file as it exits, a moment after stop returns.
+check "no send_arp pid file left" -- wait_for 5 sh -c "! ls '$AGENT_STATE/a' | grep -q send_arp"
 done_testing
