@@ -1,7 +1,8 @@
 #!/bin/bash
 # A replayed shutdone must not split a group (issue 9, item 1). An attacker on
 # the LAN (the client namespace) captures the heartbeat traffic while beta
-# restarts normally; later, while alpha starts and beta holds the group,
+# restarts normally (tcpdump), and later sends beta's captured frame again
+# byte for byte (bench/chaos-replay); later, while alpha starts and beta holds the group,
 # it sends beta's old `shutdone` again and again. Heartbeat 3.0.6 (and
 # systole before) accepted it at start, logged "Received shutdown notice",
 # took the live group, and both nodes held it.
@@ -19,8 +20,8 @@
 . "$abs_top_srcdir/tests/integration/rsctests-lib.sh"
 command -v nft >/dev/null || skip_all "needs nft (tests/deps/rsctests.txt)"
 command -v tcpdump >/dev/null || skip_all "needs tcpdump (tests/deps/daemon.txt)"
-REPLAY=$abs_top_builddir/tests/tools/pcap-replay
-[ -x "$REPLAY" ] || skip_all "tests/tools/pcap-replay not built"
+REPLAY=$abs_top_builddir/bench/chaos-replay
+[ -x "$REPLAY" ] || skip_all "bench/chaos-replay not built"
 cl_setup
 rt_init
 CAP=$DL_TMP/capture.pcap
@@ -32,15 +33,16 @@ cl_conf
 # beta's generation of its current run, from its log.
 beta_generation() { sed -n 's/.*Heartbeat generation: \([0-9]*\)$/\1/p' "$(cl_log beta)" | tail -1; }
 
-# block_beta / unblock_beta: alpha does not hear beta (the attacker it does).
+# block_beta / unblock_beta: beta's heartbeats do not leave it (the replayed
+# frames, with beta's addresses, come from the client and do reach alpha).
 block_beta() {
-  lab_exec alpha nft -f - <<'NFT'
+  lab_exec beta nft -f - <<'NFT'
 table inet replay_test {
-  chain in { type filter hook input priority 0; ip saddr 192.0.2.12 udp dport 10694 drop; }
+  chain out { type filter hook output priority 0; udp dport 10694 drop; }
 }
 NFT
 }
-unblock_beta() { lab_exec alpha nft delete table inet replay_test; }
+unblock_beta() { lab_exec beta nft delete table inet replay_test; }
 
 cl_start alpha
 cl_start beta
@@ -59,6 +61,10 @@ check "the capture holds beta's shutdone" -- \
   bash -c "tcpdump -r '$CAP' -A 2>/dev/null | grep -aq 't=shutdone'" ||
   diag "$(tcpdump -r "$CAP" -A 2>&1 | grep -a '^t=\|IP ' | sort | uniq -c | sort -rn | head)"
 beta_gen=$(beta_generation)
+# the index of beta's shutdone in the capture (chaos-replay list: INDEX TIME
+# SRC_IP TYPE SRC_NODE GEN SEQ)
+shutdone_index=$("$REPLAY" list "$CAP" | awk '$4 == "shutdone" && $5 == "beta" {i = $1} END {print i}')
+ok "$( [ -n "$shutdone_index" ]; echo $?)" "chaos-replay finds beta's shutdone (frame ${shutdone_index:-none})"
 
 cl_stop alpha 30
 ok $? "alpha stops; beta takes the group (auto_failback off keeps it there)"
@@ -70,9 +76,10 @@ check "alpha recorded beta's generation of its current run" -- \
 attack() {
   local name=$1
   cl_mark alpha
-  block_beta || bail "nft failed in alpha"
+  block_beta || bail "nft failed in beta"
   rt_watch_start "$WATCH" alpha beta
-  lab_exec client "$REPLAY" -m t=shutdone -s 192.0.2.12 -n 60 -i 50 "$CAP" 192.0.2.255 10694 &
+  # beta's frame as captured (its MAC and address), from the client's port
+  lab_exec client "$REPLAY" send eth0 "$CAP" -r 60 -i 50 "$shutdone_index" &
   local replay_pid=$!
   LAB_PIDS+=("$replay_pid")
   cl_start alpha
