@@ -204,39 +204,33 @@ hb_authkeys_finish (HbConfigBuilder *b)
 }
 
 void
-hb_config_parse_authkeys (HbConfigBuilder *b)
+hb_config_parse_authkeys (HbConfigBuilder *b, const HbConfigText *text)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *contents = NULL;
-  gsize len;
-  guint mode;
-
-  if (!hb_config_read_file (b->authkeys_path, &contents, &len, &mode, &error))
+  if (text->contents == NULL)
     {
       hb_config_err (b, HB_CONFIG_ERROR_IO, b->authkeys_path, 0, "Cannot open keyfile [%s].  Stop. (%s)",
-                     b->authkeys_path, error->message);
+                     b->authkeys_path, text->read_error);
       return;
     }
   b->authkeys_read = TRUE;
   /* Only the read bits matter, as in Heartbeat (§5). */
-  if ((mode & (S_IRGRP | S_IROTH)) != 0)
+  if ((text->mode & (S_IRGRP | S_IROTH)) != 0)
     {
       hb_config_err (b, HB_CONFIG_ERROR_PERMISSIONS, b->authkeys_path, 0,
                      "Bad permissions on keyfile [%s], 600 recommended. (mode is %04o: "
                      "group or others may read the keys)",
-                     b->authkeys_path, mode & 07777);
+                     b->authkeys_path, text->mode & 07777);
     }
-  if (!hb_config_check_text (b, b->authkeys_path, contents, len))
+  if (!hb_config_check_text (b, b->authkeys_path, text->contents, text->len))
     {
-      memset (contents, 0, len);
       return;
     }
-  g_auto (GStrv) lines = hb_config_split_lines (contents);
+  /* The caller wipes its copy of the text; these are ours. */
+  g_auto (GStrv) lines = hb_config_split_lines (text->contents, text->len);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       hb_authkeys_line (b, lines[i], i + 1);
     }
-  memset (contents, 0, strlen (contents));
   for (guint i = 0; lines[i] != NULL; i++)
     {
       memset (lines[i], 0, strlen (lines[i]));

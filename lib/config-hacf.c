@@ -331,25 +331,20 @@ hb_hacf_line (HbConfigBuilder *b, char *text, guint line)
 }
 
 void
-hb_config_parse_hacf (HbConfigBuilder *b)
+hb_config_parse_hacf (HbConfigBuilder *b, const HbConfigText *text)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *contents = NULL;
-  gsize len;
-  guint mode;
-
-  if (!hb_config_read_file (b->hacf_path, &contents, &len, &mode, &error))
+  if (text->contents == NULL)
     {
       hb_config_err (b, HB_CONFIG_ERROR_IO, b->hacf_path, 0, "Cannot open config file [%s]: %s",
-                     b->hacf_path, error->message);
+                     b->hacf_path, text->read_error);
       return;
     }
-  if (!hb_config_check_text (b, b->hacf_path, contents, len))
+  if (!hb_config_check_text (b, b->hacf_path, text->contents, text->len))
     {
       return;
     }
   b->hacf_read = TRUE;
-  g_auto (GStrv) lines = hb_config_split_lines (contents);
+  g_auto (GStrv) lines = hb_config_split_lines (text->contents, text->len);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       hb_hacf_line (b, lines[i], i + 1);

@@ -281,25 +281,20 @@ hb_hares_logical_lines (HbConfigBuilder *b, char **lines)
 }
 
 void
-hb_config_parse_haresources (HbConfigBuilder *b)
+hb_config_parse_haresources (HbConfigBuilder *b, const HbConfigText *text)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *contents = NULL;
-  gsize len;
-  guint mode;
-
-  if (!hb_config_read_file (b->haresources_path, &contents, &len, &mode, &error))
+  if (text->contents == NULL)
     {
       hb_config_err (b, HB_CONFIG_ERROR_IO, b->haresources_path, 0,
                      "Cannot open resources file [%s]: %s (it is required: it lists the resource "
                      "groups and their preferred nodes; an empty file means no resources)",
-                     b->haresources_path, error->message);
+                     b->haresources_path, text->read_error);
       return;
     }
-  if (!hb_config_check_text (b, b->haresources_path, contents, len))
+  if (!hb_config_check_text (b, b->haresources_path, text->contents, text->len))
     {
       return;
     }
-  g_auto (GStrv) lines = hb_config_split_lines (contents);
+  g_auto (GStrv) lines = hb_config_split_lines (text->contents, text->len);
   hb_hares_logical_lines (b, lines);
 }

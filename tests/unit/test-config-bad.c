@@ -416,6 +416,36 @@ test_garbage (void)
     }
 }
 
+/* Files that could not be read, given to hb_config_load_texts(): each is
+ * reported with the reason, in file order. */
+static void
+test_texts_unreadable (void)
+{
+  HbConfigPaths paths = { .confdir = "/nowhere" };
+  HbConfigTexts texts = {
+    .hacf = { .read_error = "No such file or directory" },
+    .authkeys = { .read_error = "Permission denied" },
+    .haresources = { .read_error = "not a regular file" },
+  };
+  g_autoptr (GPtrArray) diags = hb_diag_array_new ();
+  g_autoptr (GError) error = NULL;
+  const char *const expected[] = {
+    "/nowhere/ha.cf:0: Cannot open config file [/nowhere/ha.cf]: No such file or directory",
+    "/nowhere/authkeys:0: Cannot open keyfile [/nowhere/authkeys].  Stop. (Permission denied)",
+  };
+
+  g_assert_null (hb_config_load_texts (&paths, &texts, "alpha", NULL, diags, &error));
+  g_assert_error (error, HB_CONFIG_ERROR, HB_CONFIG_ERROR_IO);
+  hb_test_log_diags (diags);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_assert_cmpstr (((HbDiag *) g_ptr_array_index (diags, i))->message, ==, expected[i]);
+    }
+  g_assert_true (g_str_has_prefix (((HbDiag *) g_ptr_array_index (diags, diags->len - 1))->message,
+                                   "/nowhere/haresources:0: Cannot open resources file [/nowhere/haresources]: "
+                                   "not a regular file"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -431,5 +461,6 @@ main (int argc, char **argv)
   g_test_add_data_func ("/config/bad/nul-byte/haresources", "haresources", test_nul_byte);
   g_test_add_data_func ("/config/bad/nul-byte/authkeys", "authkeys", test_nul_byte);
   g_test_add_func ("/config/bad/garbage", test_garbage);
+  g_test_add_func ("/config/bad/texts-unreadable", test_texts_unreadable);
   return g_test_run ();
 }

@@ -592,6 +592,50 @@ static const GoldenCase golden_cases[] = {
   { "sample-commented", "../ha.d", "ha.cf.sample", "ld_192_0_2_87", "sample.dump" },
 };
 
+/* DIR's NAME in TEXT, copied without a terminating NUL (a 'X' follows instead),
+ * so the loader must keep to the length. */
+static char *
+read_unterminated (const char *dir, const char *name, HbConfigText *text)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *contents = NULL;
+  gsize len;
+  char *copy;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  copy = g_malloc (len + 1);
+  memcpy (copy, contents, len);
+  copy[len] = 'X';
+  *text = (HbConfigText) { .contents = copy, .len = len, .mode = 0100600 };
+  return copy;
+}
+
+/* hb_config_load_texts() on the bytes of DIR's files says what the file loader
+ * says: the same dump, the same diagnostics. */
+static void
+assert_texts_load_same (const char *dir, const char *node, const char *dump, GPtrArray *diags)
+{
+  HbConfigPaths paths = { .confdir = dir };
+  HbConfigTexts texts;
+  g_autofree char *hacf = read_unterminated (dir, "ha.cf", &texts.hacf);
+  g_autofree char *authkeys = read_unterminated (dir, "authkeys", &texts.authkeys);
+  g_autofree char *haresources = read_unterminated (dir, "haresources", &texts.haresources);
+  g_autoptr (GPtrArray) diags2 = hb_diag_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HbConfig) c = hb_config_load_texts (&paths, &texts, node, NULL, diags2, &error);
+  g_autofree char *dump2 = NULL;
+
+  g_assert_no_error (error);
+  dump2 = hb_config_dump (c);
+  g_assert_cmpstr (dump2, ==, dump);
+  g_assert_cmpuint (diags2->len, ==, diags->len);
+  for (guint i = 0; i < diags->len; i++)
+    {
+      g_assert_cmpstr (((HbDiag *) g_ptr_array_index (diags2, i))->message, ==,
+                       ((HbDiag *) g_ptr_array_index (diags, i))->message);
+    }
+}
+
 static void
 test_golden (gconstpointer data)
 {
@@ -612,6 +656,7 @@ test_golden (gconstpointer data)
       g_assert_true (g_file_get_contents (path, &expected, NULL, NULL));
       g_assert_cmpstr (dump, ==, expected);
     }
+  assert_texts_load_same (dir, gc->node, dump, diags);
   /* No secret ever appears in a dump. */
   for (guint i = 0; i < HB_AUTH_MAX_KEYS; i++)
     {
