@@ -3,6 +3,8 @@
  * files are read by config-read.c. */
 #include "config-private.h"
 
+#include "printable.h"
+
 #include <stdarg.h>
 #include <string.h>
 
@@ -17,6 +19,7 @@ hb_config_diag (HbConfigBuilder *b,
 {
   va_list args;
   g_autofree char *text = NULL;
+  g_autofree char *full = NULL;
   HbDiag *diag = g_new0 (HbDiag, 1);
 
   va_start (args, format);
@@ -28,7 +31,9 @@ hb_config_diag (HbConfigBuilder *b,
   diag->code = code;
   diag->file = g_strdup (file);
   diag->line = line;
-  diag->message = g_strdup_printf ("%s:%u: %s", file, line, text);
+  /* Messages echo the files' words: control bytes and non-UTF-8 shown escaped. */
+  full = g_strdup_printf ("%s:%u: %s", file, line, text);
+  diag->message = hb_printable (full);
   g_ptr_array_add (b->diags, diag);
   if (severity == HB_DIAG_ERROR)
     {

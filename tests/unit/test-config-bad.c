@@ -218,6 +218,28 @@ static const BadCase cases[] = {
     "haresources", 2, "bad resource [IPaddr]: IPaddr needs an address argument" },
   { "haresources/after-comments", .haresources = "# comment\n\nbeta 192.0.2.11 # home beta\ngamma x\n",
     .code = E (BAD_NODE), "haresources", 4, "Bad nodename in haresources [gamma]" },
+  /* Heartbeat applies every value in turn, so each must be valid. */
+  { "hacf/single-bad-first-value", H ("deadtime x 12\n"), .code = E (BAD_VALUE), "ha.cf", 9,
+    "bad time value [x] for deadtime" },
+  { "hacf/single-bad-middle-value", H ("logfacility daemon bogus local0\n"), .code = E (BAD_VALUE), "ha.cf", 9,
+    "Log facility(bogus) not valid" },
+  /* ---- odd bytes ---- */
+  { "bytes/hacf-comma-in-directive", H ("node,gamma\n"), .code = E (UNKNOWN_DIRECTIVE), "ha.cf", 9,
+    "Illegal directive [node,gamma]" },
+  { "bytes/hacf-escape-shown", H ("frob\x1b[2J 1\n"), .code = E (UNKNOWN_DIRECTIVE), "ha.cf", 9,
+    "Illegal directive [frob\\x1b[2J]" },
+  { "bytes/hacf-bad-utf8-shown", H ("logfacility \xff\xfe\n"), .code = E (BAD_VALUE), "ha.cf", 9,
+    "Log facility(\\xff\\xfe) not valid" },
+  { "bytes/authkeys-vt-before-comment", .authkeys = "auth 1\n1 sha1 k\n\v# note\n", .code = E (AUTH), "authkeys", 3,
+    "Auth line [# ...] is invalid" },
+  { "bytes/authkeys-vt-alone", .authkeys = "auth 1\n1 sha1 k\n \v\n", .code = E (AUTH), "authkeys", 3,
+    "Auth line [\\x0b] is invalid" },
+  { "bytes/haresources-form-feed", .haresources = "alpha 192.0.2.10 httpd\f\n", .code = E (RESOURCE),
+    "haresources", 1, "control character \\x0c in the line" },
+  { "bytes/haresources-cr-inside", .haresources = "alpha 192.0.2.10\rhttpd\n", .code = E (RESOURCE),
+    "haresources", 1, "control character \\x0d in the line" },
+  { "bytes/haresources-vt-continued", .haresources = "alpha 192.0.2.10 \\\n httpd\v\n", .code = E (RESOURCE),
+    "haresources", 2, "control character \\x0b in the line" },
 };
 
 static const HbDiag *
