@@ -115,7 +115,9 @@ hb_lvs_config_parse_len (const char *text, gsize len, const char *file, GPtrArra
   g_return_val_if_fail (text != NULL && file != NULL, NULL);
   if (nul == NULL)
     {
-      return hb_lvs_config_parse (text, file, warnings, error);
+      g_autofree char *copy = g_strndup (text, len); /* TEXT need not end in a NUL */
+
+      return hb_lvs_config_parse (copy, file, warnings, error);
     }
   for (const char *c = text; c < nul; c++)
     {

@@ -112,8 +112,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HbLvsConfig, hb_lvs_config_free)
  * one per line, each "FILE:LINE: ...". */
 HbLvsConfig *hb_lvs_config_parse (const char *text, const char *file,
                                   GPtrArray *warnings, GError **error);
-/* The same for the LEN bytes of a file as read: a NUL byte among them is an
- * error naming its line (a C string would silently end there). */
+/* The same for the LEN bytes of a file as read (no NUL needed after them): a
+ * NUL byte among them is an error naming its line (a C string would silently
+ * end there). */
 HbLvsConfig *hb_lvs_config_parse_len (const char *text, gsize len, const char *file,
                                       GPtrArray *warnings, GError **error);
 

@@ -464,6 +464,18 @@ test_lex_nul (void)
   g_assert_nonnull (c);
 }
 
+/* The LEN bytes need no NUL after them: what follows is not read. */
+static void
+test_lex_length (void)
+{
+  static const char text[] = VS "}\n" "garbage {";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HbLvsConfig) c = hb_lvs_config_parse_len (text, strlen (VS "}\n"), "t.conf", NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (c->services->len, ==, 1);
+}
+
 static const GoodFile good_files[] = {
   { "seed.conf", "seed.dump", 0 },
   { "keepalived.conf", "keepalived.dump", 2 },
@@ -504,5 +516,6 @@ main (int argc, char **argv)
   g_test_add_func ("/lvsconf/lex/all-bytes", test_lex_all_bytes);
   g_test_add_func ("/lvsconf/lex/control-bytes", test_lex_control_bytes);
   g_test_add_func ("/lvsconf/lex/nul", test_lex_nul);
+  g_test_add_func ("/lvsconf/lex/length", test_lex_length);
   return g_test_run ();
 }
