@@ -213,7 +213,8 @@ hb_hacf_lookup (const char *name)
 {
   for (gsize i = 0; i < G_N_ELEMENTS (hb_hacf_directives); i++)
     {
-      if (g_ascii_strcasecmp (hb_hacf_directives[i].name, name) == 0)
+      /* Case matters, as in Heartbeat (config.c islegaldirective: strcmp). */
+      if (strcmp (hb_hacf_directives[i].name, name) == 0)
         {
           return &hb_hacf_directives[i];
         }

@@ -218,6 +218,9 @@ static const BadCase cases[] = {
     "haresources", 2, "bad resource [IPaddr]: IPaddr needs an address argument" },
   { "haresources/after-comments", .haresources = "# comment\n\nbeta 192.0.2.11 # home beta\ngamma x\n",
     .code = E (BAD_NODE), "haresources", 4, "Bad nodename in haresources [gamma]" },
+  /* Directive names are case-sensitive in Heartbeat: it says Illegal directive. */
+  { "hacf/directive-case", H ("Keepalive 2\n"), .code = E (UNKNOWN_DIRECTIVE), "ha.cf", 9,
+    "Illegal directive [Keepalive]" },
   /* Heartbeat applies every value in turn, so each must be valid. */
   { "hacf/single-bad-first-value", H ("deadtime x 12\n"), .code = E (BAD_VALUE), "ha.cf", 9,
     "bad time value [x] for deadtime" },
