@@ -186,7 +186,8 @@ hb_authkeys_line (HbConfigBuilder *b, const char *text, guint line)
   if (w[0] == NULL)
     {
       /* Only \v: not blank for the comment check, nothing for sscanf. */
-      hb_config_err (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line, "Auth line [%s] is invalid", lead);
+      hb_config_err (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line, "Auth line [%s] is invalid",
+                     lead);
       return;
     }
   if (strcmp (w[0], "auth") == 0)

@@ -372,7 +372,8 @@ hb_hacf_line (HbConfigBuilder *b, char *text, guint line)
                      "Illegal directive [%s]", name);
       return;
     }
-  g_auto (GStrv) values = hb_hacf_split (rest, d->args == HB_HACF_PER_WORD ? HB_HACF_DELIMS : HB_HACF_BLANKS);
+  g_auto (GStrv) values
+      = hb_hacf_split (rest, d->args == HB_HACF_PER_WORD ? HB_HACF_DELIMS : HB_HACF_BLANKS);
   if (values[0] == NULL)
     {
       hb_config_err (b, HB_CONFIG_ERROR_MISSING_VALUE, hb_hacf_file (b), line,

@@ -155,7 +155,8 @@ parse_elements (HbLvsVirtual *v, const char *map, guint lineno, GError **error)
       if (p == 0 || p > 65535)
         {
           g_set_error (error, HB_LVS_PLAN_ERROR, HB_LVS_PLAN_ERROR_PARSE,
-                       "nft listing line %u: bad port %s in map element '%s'", lineno, port, elems[i]);
+                       "nft listing line %u: bad port %s in map element '%s'", lineno, port,
+                       elems[i]);
           return FALSE;
         }
       hb_lvs_virtual_add_dest (v, addr, (guint16) p, HB_LVS_KIND_NAT, (guint) (b - a + 1));
