@@ -13,15 +13,16 @@ HbLvsConfig *
 hb_lvs_config_load_as (const char *path, const char *file, GPtrArray *warnings, GError **error)
 {
   g_autofree char *text = NULL;
+  gsize len = 0;
   g_autoptr (GError) local = NULL;
 
-  if (!g_file_get_contents (path, &text, NULL, &local))
+  if (!g_file_get_contents (path, &text, &len, &local))
     {
       g_set_error (error, HB_LVS_CONF_ERROR, HB_LVS_CONF_ERROR_IO, "%s: cannot read the configuration: %s",
                    path, local->message);
       return NULL;
     }
-  return hb_lvs_config_parse (text, file, warnings, error);
+  return hb_lvs_config_parse_len (text, len, file, warnings, error);
 }
 
 HbLvsConfig *

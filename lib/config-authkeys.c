@@ -154,12 +154,26 @@ hb_authkeys_key (HbConfigBuilder *b, char **words, guint line)
   b->auth_key_line[index] = line;
 }
 
+/* Heartbeat skips heartbeat.h's WHITESPACE (" \t\n\r\f") before looking for
+ * a comment, then reads the line with sscanf ("auth %d", "%d%s%s"), whose
+ * words are separated by any isspace() byte, \v included. */
+#define HB_AUTHKEYS_LEAD " \t\r\f"
+#define HB_AUTHKEYS_BLANKS " \t\v\r\f"
+
 static void
 hb_authkeys_line (HbConfigBuilder *b, const char *text, guint line)
 {
-  g_auto (GStrv) parts = g_strsplit_set (text, " \t", -1);
+  const char *lead = text + strspn (text, HB_AUTHKEYS_LEAD);
+  g_auto (GStrv) parts = NULL;
   g_autoptr (GPtrArray) words = g_ptr_array_new ();
 
+  /* Blank lines and lines starting with '#' are comments; '#' inside a
+   * line may be part of a key (§5). */
+  if (*lead == '\0' || *lead == '#')
+    {
+      return;
+    }
+  parts = g_strsplit_set (lead, HB_AUTHKEYS_BLANKS, -1);
   for (char **p = parts; *p != NULL; p++)
     {
       if (**p != '\0')
@@ -169,10 +183,11 @@ hb_authkeys_line (HbConfigBuilder *b, const char *text, guint line)
     }
   g_ptr_array_add (words, NULL);
   char **w = (char **) words->pdata;
-  /* Blank lines and lines starting with '#' are comments; '#' inside a
-   * line may be part of a key (§5). */
-  if (w[0] == NULL || w[0][0] == '#')
+  if (w[0] == NULL)
     {
+      /* Only \v: not blank for the comment check, nothing for sscanf. */
+      hb_config_err (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line, "Auth line [%s] is invalid",
+                     lead);
       return;
     }
   if (strcmp (w[0], "auth") == 0)
@@ -182,6 +197,11 @@ hb_authkeys_line (HbConfigBuilder *b, const char *text, guint line)
   else
     {
       hb_authkeys_key (b, w, line);
+    }
+  /* The words are copies of the line, keys included. */
+  for (char **p = parts; *p != NULL; p++)
+    {
+      memset (*p, 0, strlen (*p));
     }
 }
 
@@ -204,39 +224,33 @@ hb_authkeys_finish (HbConfigBuilder *b)
 }
 
 void
-hb_config_parse_authkeys (HbConfigBuilder *b)
+hb_config_parse_authkeys (HbConfigBuilder *b, const HbConfigText *text)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *contents = NULL;
-  gsize len;
-  guint mode;
-
-  if (!hb_config_read_file (b->authkeys_path, &contents, &len, &mode, &error))
+  if (text->contents == NULL)
     {
       hb_config_err (b, HB_CONFIG_ERROR_IO, b->authkeys_path, 0, "Cannot open keyfile [%s].  Stop. (%s)",
-                     b->authkeys_path, error->message);
+                     b->authkeys_path, text->read_error);
       return;
     }
   b->authkeys_read = TRUE;
   /* Only the read bits matter, as in Heartbeat (§5). */
-  if ((mode & (S_IRGRP | S_IROTH)) != 0)
+  if ((text->mode & (S_IRGRP | S_IROTH)) != 0)
     {
       hb_config_err (b, HB_CONFIG_ERROR_PERMISSIONS, b->authkeys_path, 0,
                      "Bad permissions on keyfile [%s], 600 recommended. (mode is %04o: "
                      "group or others may read the keys)",
-                     b->authkeys_path, mode & 07777);
+                     b->authkeys_path, text->mode & 07777);
     }
-  if (!hb_config_check_text (b, b->authkeys_path, contents, len))
+  if (!hb_config_check_text (b, b->authkeys_path, text->contents, text->len))
     {
-      memset (contents, 0, len);
       return;
     }
-  g_auto (GStrv) lines = hb_config_split_lines (contents);
+  /* The caller wipes its copy of the text; these are ours. */
+  g_auto (GStrv) lines = hb_config_split_lines (text->contents, text->len);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       hb_authkeys_line (b, lines[i], i + 1);
     }
-  memset (contents, 0, strlen (contents));
   for (guint i = 0; lines[i] != NULL; i++)
     {
       memset (lines[i], 0, strlen (lines[i]));

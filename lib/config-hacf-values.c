@@ -7,7 +7,7 @@
 void
 hb_hacf_time (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
 {
-  const char *text = hb_hacf_single (b, d, line, values);
+  const char *text = hb_hacf_single (values);
 
   if (!hb_parse_time_ms (text, HB_HACF_FIELD (guint, b, d)))
     {
@@ -23,7 +23,7 @@ hb_hacf_time (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **v
 void
 hb_hacf_time_positive (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
 {
-  const char *text = hb_hacf_single (b, d, line, values);
+  const char *text = hb_hacf_single (values);
   guint ms;
 
   if (!hb_parse_time_ms (text, &ms) || ms > 0)
@@ -45,7 +45,7 @@ hb_hacf_time_positive (HbConfigBuilder *b, const HbHacfDirective *d, guint line,
 void
 hb_hacf_time_seconds (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
 {
-  const char *text = hb_hacf_single (b, d, line, values);
+  const char *text = hb_hacf_single (values);
   guint ms;
 
   if (!hb_parse_time_ms (text, &ms) || ms < 1000)
@@ -60,7 +60,7 @@ hb_hacf_time_seconds (HbConfigBuilder *b, const HbHacfDirective *d, guint line, 
 void
 hb_hacf_bool (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
 {
-  const char *text = hb_hacf_single (b, d, line, values);
+  const char *text = hb_hacf_single (values);
 
   if (!hb_parse_bool (text, HB_HACF_FIELD (gboolean, b, d)))
     {
@@ -74,7 +74,7 @@ hb_hacf_bool (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **v
 static gboolean
 hb_hacf_range (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values, guint64 *value)
 {
-  const char *text = hb_hacf_single (b, d, line, values);
+  const char *text = hb_hacf_single (values);
 
   if (hb_parse_uint (text, d->min, d->max, value))
     {
@@ -114,9 +114,10 @@ hb_hacf_port (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **v
 void
 hb_hacf_string (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
 {
-  const char *text = hb_hacf_single (b, d, line, values);
+  const char *text = hb_hacf_single (values);
   char **field = HB_HACF_FIELD (char *, b, d);
 
+  (void) line;
   g_free (*field);
   *field = g_strdup (text);
 }
@@ -124,7 +125,7 @@ hb_hacf_string (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char *
 void
 hb_hacf_choice (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
 {
-  const char *text = hb_hacf_single (b, d, line, values);
+  const char *text = hb_hacf_single (values);
 
   if (g_strv_contains (d->choices, text))
     {
@@ -139,7 +140,7 @@ hb_hacf_choice (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char *
 void
 hb_hacf_logfacility (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
 {
-  const char *text = hb_hacf_single (b, d, line, values);
+  const char *text = hb_hacf_single (values);
 
   g_clear_pointer (&b->config->logfacility, g_free);
   /* `none` disables syslog (§4.2). */

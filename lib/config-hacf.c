@@ -13,19 +13,12 @@ hb_hacf_file (HbConfigBuilder *b)
   return b->hacf_path;
 }
 
-/* Single-valued directives: Heartbeat applies each value in turn, so the
- * last one wins; say so rather than silently dropping the others. */
+/* The value of a single-valued directive: hb_hacf_apply() hands such
+ * handlers one value at a time. */
 const char *
-hb_hacf_single (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
+hb_hacf_single (char **values)
 {
-  guint n = g_strv_length (values);
-
-  if (n > 1)
-    {
-      hb_config_warn (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
-                      "%s given %u values; the last one [%s] applies", d->name, n, values[n - 1]);
-    }
-  return values[n - 1];
+  return values[g_strv_length (values) - 1];
 }
 
 /* auto_failback: on, off, legacy, or any boolean (§4.2). */
@@ -50,9 +43,10 @@ hb_hacf_parse_failback (const char *text, HbAutoFailback *out)
 static void
 hb_hacf_auto_failback (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
 {
-  const char *text = hb_hacf_single (b, d, line, values);
+  const char *text = hb_hacf_single (values);
   HbAutoFailback value;
 
+  (void) d;
   if (!hb_hacf_parse_failback (text, &value))
     {
       hb_config_err (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
@@ -66,9 +60,10 @@ hb_hacf_auto_failback (HbConfigBuilder *b, const HbHacfDirective *d, guint line,
 static void
 hb_hacf_nice_failback (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
 {
-  const char *text = hb_hacf_single (b, d, line, values);
+  const char *text = hb_hacf_single (values);
   gboolean value;
 
+  (void) d;
   if (!hb_parse_bool (text, &value))
     {
       hb_config_err (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
@@ -96,7 +91,7 @@ hb_hacf_unsupported (HbConfigBuilder *b, const HbHacfDirective *d, guint line, c
 static void
 hb_hacf_crm (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
 {
-  const char *text = hb_hacf_single (b, d, line, values);
+  const char *text = hb_hacf_single (values);
   gboolean on;
 
   if (hb_parse_bool (text, &on) && !on)
@@ -218,7 +213,8 @@ hb_hacf_lookup (const char *name)
 {
   for (gsize i = 0; i < G_N_ELEMENTS (hb_hacf_directives); i++)
     {
-      if (g_ascii_strcasecmp (hb_hacf_directives[i].name, name) == 0)
+      /* Case matters, as in Heartbeat (config.c islegaldirective: strcmp). */
+      if (strcmp (hb_hacf_directives[i].name, name) == 0)
         {
           return &hb_hacf_directives[i];
         }
@@ -235,6 +231,12 @@ hb_hacf_repeatable (const HbHacfDirective *d)
 
   return g_strv_contains (names, d->name) || d->handler == hb_hacf_unsupported;
 }
+
+/* Heartbeat's blanks and value delimiters (heartbeat.h: WHITESPACE is
+ * " \t\n\r\f", DELIMS ", \t\n\r\f"; a line holds no \n). \v is a word
+ * character there, so it is one here. */
+#define HB_HACF_BLANKS " \t\r\f"
+#define HB_HACF_DELIMS ", \t\r\f"
 
 static char **
 hb_hacf_split (const char *text, const char *separators)
@@ -253,25 +255,66 @@ hb_hacf_split (const char *text, const char *separators)
   return (char **) g_ptr_array_free (words, FALSE);
 }
 
-/* The directive of a line without its comment, or NULL for a blank line;
- * `rest` points after the name. */
-static char *
-hb_hacf_directive_name (char *text, const char **rest)
+/* Cuts TEXT at its comment and at its first CR, as Heartbeat does (a CR
+ * before the LF is already gone); text dropped after a CR is warned about. */
+static void
+hb_hacf_cut_line (HbConfigBuilder *b, char *text, guint line)
 {
   char *hash = strchr (text, '#');
+  char *cr;
 
   if (hash != NULL)
     {
       *hash = '\0'; /* `#` anywhere starts a comment (§4.1) */
     }
-  g_strstrip (text);
+  cr = strchr (text, '\r');
+  if (cr == NULL)
+    {
+      return;
+    }
+  *cr++ = '\0';
+  cr += strspn (cr, HB_HACF_BLANKS);
+  if (*cr != '\0')
+    {
+      hb_config_warn (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
+                      "text after a carriage return (CR) is ignored, as Heartbeat does: [%s]", cr);
+    }
+}
+
+/* The directive of a cut line, or NULL for a blank line; `rest` points
+ * after the name, which ends at a blank (a comma is part of it). */
+static char *
+hb_hacf_directive_name (const char *text, const char **rest)
+{
+  gsize len;
+
+  text += strspn (text, HB_HACF_BLANKS);
   if (*text == '\0')
     {
       return NULL;
     }
-  gsize len = strcspn (text, " \t,");
+  len = strcspn (text, HB_HACF_BLANKS);
   *rest = text + len;
   return g_strndup (text, len);
+}
+
+/* Single-valued directives: Heartbeat applies each value in turn, so every
+ * one must be valid and the last one wins; say so rather than silently
+ * dropping the others. */
+static void
+hb_hacf_each_value (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values)
+{
+  guint n = g_strv_length (values);
+
+  if (n > 1)
+    {
+      hb_config_warn (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
+                      "%s given %u values; the last one [%s] applies", d->name, n, values[n - 1]);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      d->handler (b, d, line, (char *[]){ values[i], NULL });
+    }
 }
 
 static void
@@ -286,7 +329,14 @@ hb_hacf_apply (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **
                       "%s already set on line %u: this line overrides it", d->name, previous);
     }
   g_hash_table_insert (b->seen, (gpointer) d->name, GUINT_TO_POINTER (line));
-  d->handler (b, d, line, values);
+  if (d->args == HB_HACF_REST_OF_LINE || hb_hacf_repeatable (d))
+    {
+      d->handler (b, d, line, values);
+    }
+  else
+    {
+      hb_hacf_each_value (b, d, line, values);
+    }
   if (b->n_errors == errors_before)
     {
       return;
@@ -307,8 +357,10 @@ static void
 hb_hacf_line (HbConfigBuilder *b, char *text, guint line)
 {
   const char *rest = NULL;
-  g_autofree char *name = hb_hacf_directive_name (text, &rest);
+  g_autofree char *name = NULL;
 
+  hb_hacf_cut_line (b, text, line);
+  name = hb_hacf_directive_name (text, &rest);
   if (name == NULL)
     {
       return;
@@ -320,7 +372,8 @@ hb_hacf_line (HbConfigBuilder *b, char *text, guint line)
                      "Illegal directive [%s]", name);
       return;
     }
-  g_auto (GStrv) values = hb_hacf_split (rest, d->args == HB_HACF_PER_WORD ? " \t," : " \t");
+  g_auto (GStrv) values
+      = hb_hacf_split (rest, d->args == HB_HACF_PER_WORD ? HB_HACF_DELIMS : HB_HACF_BLANKS);
   if (values[0] == NULL)
     {
       hb_config_err (b, HB_CONFIG_ERROR_MISSING_VALUE, hb_hacf_file (b), line,
@@ -331,25 +384,20 @@ hb_hacf_line (HbConfigBuilder *b, char *text, guint line)
 }
 
 void
-hb_config_parse_hacf (HbConfigBuilder *b)
+hb_config_parse_hacf (HbConfigBuilder *b, const HbConfigText *text)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *contents = NULL;
-  gsize len;
-  guint mode;
-
-  if (!hb_config_read_file (b->hacf_path, &contents, &len, &mode, &error))
+  if (text->contents == NULL)
     {
       hb_config_err (b, HB_CONFIG_ERROR_IO, b->hacf_path, 0, "Cannot open config file [%s]: %s",
-                     b->hacf_path, error->message);
+                     b->hacf_path, text->read_error);
       return;
     }
-  if (!hb_config_check_text (b, b->hacf_path, contents, len))
+  if (!hb_config_check_text (b, b->hacf_path, text->contents, text->len))
     {
       return;
     }
   b->hacf_read = TRUE;
-  g_auto (GStrv) lines = hb_config_split_lines (contents);
+  g_auto (GStrv) lines = hb_config_split_lines (text->contents, text->len);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       hb_hacf_line (b, lines[i], i + 1);

@@ -31,7 +31,9 @@ struct HbHacfDirective
 #define HB_HACF_FIELD(type, b, d) ((type *) (void *) ((char *) (b)->config + (d)->offset))
 
 const char *hb_hacf_file (HbConfigBuilder *b);
-const char *hb_hacf_single (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values);
+/* The value of a single-valued directive (hb_hacf_apply() gives each value
+ * of the line in turn). */
+const char *hb_hacf_single (char **values);
 
 /* config-hacf-values.c: directives that set one field of HbConfig. */
 void hb_hacf_time (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **values);

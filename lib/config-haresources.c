@@ -241,13 +241,36 @@ hb_hares_group (HbConfigBuilder *b, const char *text, guint line)
     }
 }
 
+/* ResourceManager separates words by spaces and tabs only (its sed and awk),
+ * so any other control byte would end up inside a resource or node name, to
+ * fail when the group is started. Refused now, naming the line. (A CR before
+ * the LF is already gone: DOS line ends are accepted.) */
+static gboolean
+hb_hares_check_bytes (HbConfigBuilder *b, const char *text, guint line)
+{
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    {
+      if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+        {
+          hb_config_err (b, HB_CONFIG_ERROR_RESOURCE, hb_hares_file (b), line,
+                         "control character \\x%02x in the line: only spaces and tabs separate "
+                         "words in haresources (Heartbeat would take it as part of a name)",
+                         *p);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /* Joins `\` continuations and strips comments; calls `group` for each
- * non-empty logical line with the number of its first physical line. */
+ * non-empty logical line with the number of its first physical line. A
+ * logical line with a control byte is reported and left out. */
 static void
 hb_hares_logical_lines (HbConfigBuilder *b, char **lines)
 {
   g_autoptr (GString) logical = g_string_new (NULL);
   guint start = 0;
+  gboolean clean = TRUE;
 
   for (guint i = 0; lines[i] != NULL; i++)
     {
@@ -256,6 +279,7 @@ hb_hares_logical_lines (HbConfigBuilder *b, char **lines)
         {
           *hash = '\0';
         }
+      clean = hb_hares_check_bytes (b, lines[i], i + 1) && clean;
       gsize len = strlen (lines[i]);
       gboolean continued = len > 0 && lines[i][len - 1] == '\\';
       if (continued)
@@ -272,34 +296,30 @@ hb_hares_logical_lines (HbConfigBuilder *b, char **lines)
           continue;
         }
       g_strstrip (logical->str);
-      if (logical->str[0] != '\0')
+      if (logical->str[0] != '\0' && clean)
         {
           hb_hares_group (b, logical->str, start);
         }
       g_string_truncate (logical, 0);
+      clean = TRUE;
     }
 }
 
 void
-hb_config_parse_haresources (HbConfigBuilder *b)
+hb_config_parse_haresources (HbConfigBuilder *b, const HbConfigText *text)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *contents = NULL;
-  gsize len;
-  guint mode;
-
-  if (!hb_config_read_file (b->haresources_path, &contents, &len, &mode, &error))
+  if (text->contents == NULL)
     {
       hb_config_err (b, HB_CONFIG_ERROR_IO, b->haresources_path, 0,
                      "Cannot open resources file [%s]: %s (it is required: it lists the resource "
                      "groups and their preferred nodes; an empty file means no resources)",
-                     b->haresources_path, error->message);
+                     b->haresources_path, text->read_error);
       return;
     }
-  if (!hb_config_check_text (b, b->haresources_path, contents, len))
+  if (!hb_config_check_text (b, b->haresources_path, text->contents, text->len))
     {
       return;
     }
-  g_auto (GStrv) lines = hb_config_split_lines (contents);
+  g_auto (GStrv) lines = hb_config_split_lines (text->contents, text->len);
   hb_hares_logical_lines (b, lines);
 }

@@ -1,13 +1,12 @@
-/* systole: hb_config_load(): read the three files, collect every problem,
- * and hand out a configuration only when there is no error. */
+/* systole: hb_config_load_texts(): parse the three files' texts, collect every
+ * problem, and hand out a configuration only when there is no error. Pure: the
+ * files are read by config-read.c. */
 #include "config-private.h"
 
-#include <errno.h>
-#include <fcntl.h>
+#include "printable.h"
+
 #include <stdarg.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 void
 hb_config_diag (HbConfigBuilder *b,
@@ -20,6 +19,7 @@ hb_config_diag (HbConfigBuilder *b,
 {
   va_list args;
   g_autofree char *text = NULL;
+  g_autofree char *full = NULL;
   HbDiag *diag = g_new0 (HbDiag, 1);
 
   va_start (args, format);
@@ -31,7 +31,9 @@ hb_config_diag (HbConfigBuilder *b,
   diag->code = code;
   diag->file = g_strdup (file);
   diag->line = line;
-  diag->message = g_strdup_printf ("%s:%u: %s", file, line, text);
+  /* Messages echo the files' words: control bytes and non-UTF-8 shown escaped. */
+  full = g_strdup_printf ("%s:%u: %s", file, line, text);
+  diag->message = hb_printable (full);
   g_ptr_array_add (b->diags, diag);
   if (severity == HB_DIAG_ERROR)
     {
@@ -43,50 +45,6 @@ guint
 hb_config_seen_line (const HbConfigBuilder *b, const char *directive)
 {
   return GPOINTER_TO_UINT (g_hash_table_lookup (b->seen, directive));
-}
-
-gboolean
-hb_config_read_file (const char *path, char **contents_out, gsize *len_out, guint *mode_out, GError **error)
-{
-  struct stat st;
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
-
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (saved), g_strerror (saved));
-      return FALSE;
-    }
-  /* The mode is taken from the descriptor we read, not from the name. */
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
-    {
-      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "not a regular file");
-      close (fd);
-      return FALSE;
-    }
-  g_autoptr (GString) text = g_string_new (NULL);
-  char buf[4096];
-  ssize_t n;
-  while ((n = read (fd, buf, sizeof buf)) != 0)
-    {
-      if (n < 0 && errno == EINTR)
-        {
-          continue;
-        }
-      if (n < 0)
-        {
-          int saved = errno;
-          g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (saved), g_strerror (saved));
-          close (fd);
-          return FALSE;
-        }
-      g_string_append_len (text, buf, n);
-    }
-  close (fd);
-  *mode_out = st.st_mode;
-  *len_out = text->len;
-  *contents_out = g_string_free (g_steal_pointer (&text), FALSE);
-  return TRUE;
 }
 
 gboolean
@@ -109,29 +67,43 @@ hb_config_check_text (HbConfigBuilder *b, const char *path, const char *contents
 }
 
 char **
-hb_config_split_lines (const char *contents)
+hb_config_split_lines (const char *contents, gsize len)
 {
-  char **lines = g_strsplit (contents, "\n", -1);
+  GPtrArray *lines = g_ptr_array_new ();
+  const char *end = contents + len;
+  const char *p = contents;
 
-  for (char **l = lines; *l != NULL; l++)
+  for (;;)
     {
-      gsize len = strlen (*l);
-      if (len > 0 && (*l)[len - 1] == '\r')
+      const char *nl = memchr (p, '\n', (gsize) (end - p));
+      const char *stop = nl != NULL ? nl : end;
+
+      if (stop > p && stop[-1] == '\r')
         {
-          (*l)[len - 1] = '\0';
+          stop--;
         }
+      g_ptr_array_add (lines, g_strndup (p, (gsize) (stop - p)));
+      if (nl == NULL)
+        {
+          break;
+        }
+      p = nl + 1;
     }
-  return lines;
+  g_ptr_array_add (lines, NULL);
+  return (char **) g_ptr_array_free (lines, FALSE);
 }
 
-static char *
-hb_config_path (const char *confdir, const char *override, const char *name)
+char *
+hb_config_path (const HbConfigPaths *paths, HbConfigName file)
 {
-  if (override != NULL)
+  static const char *const names[] = { "ha.cf", "authkeys", "haresources" };
+  const char *const overrides[] = { paths->hacf, paths->authkeys, paths->haresources };
+
+  if (overrides[file] != NULL)
     {
-      return g_strdup (override);
+      return g_strdup (overrides[file]);
     }
-  return g_build_filename (confdir, name, NULL);
+  return g_build_filename (paths->confdir, names[file], NULL);
 }
 
 static void
@@ -207,18 +179,19 @@ hb_config_sort_diags (HbConfigBuilder *b, guint from)
 }
 
 HbConfig *
-hb_config_load_full (const HbConfigPaths *paths,
-                     const char *local_node,
-                     const HbConfigEnv *env,
-                     GPtrArray *diags,
-                     GError **error)
+hb_config_load_texts (const HbConfigPaths *paths,
+                      const HbConfigTexts *texts,
+                      const char *local_node,
+                      const HbConfigEnv *env,
+                      GPtrArray *diags,
+                      GError **error)
 {
   static const HbConfigEnv no_env = { 0 };
   g_autoptr (GPtrArray) own_diags = NULL;
   HbConfigBuilder b = { 0 };
 
   g_return_val_if_fail (paths != NULL && paths->confdir != NULL, NULL);
-  g_return_val_if_fail (local_node != NULL, NULL);
+  g_return_val_if_fail (texts != NULL && local_node != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (diags == NULL)
@@ -232,18 +205,18 @@ hb_config_load_full (const HbConfigPaths *paths,
   b.config = hb_config_new_empty ();
   b.config->confdir = g_strdup (paths->confdir);
   b.config->local_node = g_ascii_strdown (local_node, -1);
-  b.hacf_path = hb_config_path (paths->confdir, paths->hacf, "ha.cf");
-  b.haresources_path = hb_config_path (paths->confdir, paths->haresources, "haresources");
-  b.authkeys_path = hb_config_path (paths->confdir, paths->authkeys, "authkeys");
+  b.hacf_path = hb_config_path (paths, HB_CONFIG_NAME_HACF);
+  b.haresources_path = hb_config_path (paths, HB_CONFIG_NAME_HARESOURCES);
+  b.authkeys_path = hb_config_path (paths, HB_CONFIG_NAME_AUTHKEYS);
   b.seen = g_hash_table_new (g_str_hash, g_str_equal);
   b.nice_failback = -1;
 
   hb_config_set_defaults (&b);
   /* All three files are always read, so one run reports every problem. */
-  hb_config_parse_hacf (&b);
+  hb_config_parse_hacf (&b, &texts->hacf);
   hb_config_apply_defaults (&b);
-  hb_config_parse_authkeys (&b);
-  hb_config_parse_haresources (&b);
+  hb_config_parse_authkeys (&b, &texts->authkeys);
+  hb_config_parse_haresources (&b, &texts->haresources);
   hb_config_validate (&b);
   hb_config_check_files (&b);
   hb_config_sort_diags (&b, first_diag);
@@ -258,13 +231,4 @@ hb_config_load_full (const HbConfigPaths *paths,
   HbConfig *config = g_steal_pointer (&b.config);
   hb_config_builder_clear (&b);
   return config;
-}
-
-HbConfig *
-hb_config_load (const HbConfigPaths *paths,
-                const char *local_node,
-                GPtrArray *diags,
-                GError **error)
-{
-  return hb_config_load_full (paths, local_node, NULL, diags, error);
 }

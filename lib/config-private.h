@@ -6,7 +6,7 @@
 
 G_BEGIN_DECLS
 
-/* The state of one hb_config_load_full() run. */
+/* The state of one hb_config_load_texts() run. */
 typedef struct
 {
   HbConfig *config;          /* being filled; owned by the load function */
@@ -41,16 +41,22 @@ void hb_config_diag (HbConfigBuilder *b,
 /* Line of the last occurrence of a ha.cf directive, 0 if absent. */
 guint hb_config_seen_line (const HbConfigBuilder *b, const char *directive);
 
-/* Reads a whole file; the one I/O lib/ does. `mode_out` receives st_mode. */
-gboolean hb_config_read_file (const char *path, char **contents_out, gsize *len_out, guint *mode_out,
-                              GError **error);
+typedef enum
+{
+  HB_CONFIG_NAME_HACF,
+  HB_CONFIG_NAME_AUTHKEYS,
+  HB_CONFIG_NAME_HARESOURCES,
+} HbConfigName;
+
+/* PATHS' name for FILE: its override, or CONFDIR/ha.cf etc. */
+char *hb_config_path (const HbConfigPaths *paths, HbConfigName file);
 
 /* FALSE, with an error naming the line, if the text holds a NUL byte. */
 gboolean hb_config_check_text (HbConfigBuilder *b, const char *path, const char *contents, gsize len);
 
-/* Splits a text into logical lines (CR stripped); the line number of
- * element i is i + 1. */
-char **hb_config_split_lines (const char *contents);
+/* Splits the LEN bytes of CONTENTS (no NUL among them) into lines, a CR
+ * before each LF stripped; the line number of element i is i + 1. */
+char **hb_config_split_lines (const char *contents, gsize len);
 
 /* Values (config-values.c). */
 gboolean hb_parse_uint (const char *text, guint64 min, guint64 max, guint64 *out);
@@ -58,12 +64,13 @@ gboolean hb_parse_ipv4 (const char *text, guint32 *addr_out);
 gboolean hb_parse_netmask_bits (const char *text, guint *bits_out);
 gboolean hb_is_ifname (const char *text);
 
-/* The per-file parsers: each reads its file and adds diagnostics. */
-void hb_config_parse_hacf (HbConfigBuilder *b);
+/* The per-file parsers: each parses its file's text and adds diagnostics
+ * (a file that could not be read is reported by its parser). */
+void hb_config_parse_hacf (HbConfigBuilder *b, const HbConfigText *text);
 void hb_config_set_defaults (HbConfigBuilder *b);
 void hb_config_apply_defaults (HbConfigBuilder *b);
-void hb_config_parse_authkeys (HbConfigBuilder *b);
-void hb_config_parse_haresources (HbConfigBuilder *b);
+void hb_config_parse_authkeys (HbConfigBuilder *b, const HbConfigText *text);
+void hb_config_parse_haresources (HbConfigBuilder *b, const HbConfigText *text);
 void hb_config_validate (HbConfigBuilder *b);
 /* Owner/mode rules on env->files (config-files.c); after the parsers. */
 void hb_config_check_files (HbConfigBuilder *b);

@@ -289,6 +289,34 @@ HbConfig *hb_config_load_full (const HbConfigPaths *paths,
                                GPtrArray *diags, /* of HbDiag*, caller owns; may be NULL */
                                GError **error);
 
+/* One file's content for hb_config_load_texts(): its bytes as read, or why it
+ * could not be read. NUL bytes among the LEN bytes are refused (naming the
+ * line); CONTENTS need not be NUL-terminated. */
+typedef struct
+{
+  const char *contents;   /* NULL: the file could not be read */
+  gsize len;
+  guint mode;             /* st_mode of what was read (authkeys must not be group/other readable) */
+  const char *read_error; /* when CONTENTS is NULL: why, e.g. "No such file or directory" */
+} HbConfigText;
+
+typedef struct
+{
+  HbConfigText hacf;
+  HbConfigText authkeys;
+  HbConfigText haresources;
+} HbConfigTexts;
+
+/* hb_config_load_full() on contents already read (no I/O at all): PATHS
+ * only names the files in messages. hb_config_load*() read the files and
+ * call this. */
+HbConfig *hb_config_load_texts (const HbConfigPaths *paths,
+                                const HbConfigTexts *texts,
+                                const char *local_node,
+                                const HbConfigEnv *env, /* may be NULL */
+                                GPtrArray *diags,       /* of HbDiag*, caller owns; may be NULL */
+                                GError **error);
+
 /* A new, empty array for hb_config_load*()'s `diags` (frees its HbDiag). */
 GPtrArray *hb_diag_array_new (void);
 

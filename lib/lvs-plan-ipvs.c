@@ -47,6 +47,7 @@ split_addr_port (const char *s, char **addr, guint16 *port)
     {
       return FALSE;
     }
+  g_free (*addr); /* an option given twice: the last one counts */
   *addr = g_strndup (s, colon - s);
   *port = (guint16) p;
   return TRUE;

@@ -136,14 +136,30 @@ parse_elements (HbLvsVirtual *v, const char *map, guint lineno, GError **error)
                        "nft listing line %u: unexpected map element '%s'", lineno, elems[i]);
           return FALSE;
         }
+      guint64 p;
+
       lo = g_match_info_fetch (m, 1);
       hi = g_match_info_fetch (m, 2);
       addr = g_match_info_fetch (m, 3);
       port = g_match_info_fetch (m, 4);
       a = g_ascii_strtoull (lo, NULL, 10);
       b = hi[0] != '\0' ? g_ascii_strtoull (hi, NULL, 10) : a;
-      hb_lvs_virtual_add_dest (v, addr, (guint16) g_ascii_strtoull (port, NULL, 10), HB_LVS_KIND_NAT,
-                               (guint) (b - a + 1));
+      p = g_ascii_strtoull (port, NULL, 10);
+      /* The range's size is the weight: never empty, never beyond a guint. */
+      if (b < a || b - a >= G_MAXUINT)
+        {
+          g_set_error (error, HB_LVS_PLAN_ERROR, HB_LVS_PLAN_ERROR_PARSE,
+                       "nft listing line %u: bad map range %s-%s", lineno, lo, hi);
+          return FALSE;
+        }
+      if (p == 0 || p > 65535)
+        {
+          g_set_error (error, HB_LVS_PLAN_ERROR, HB_LVS_PLAN_ERROR_PARSE,
+                       "nft listing line %u: bad port %s in map element '%s'", lineno, port,
+                       elems[i]);
+          return FALSE;
+        }
+      hb_lvs_virtual_add_dest (v, addr, (guint16) p, HB_LVS_KIND_NAT, (guint) (b - a + 1));
     }
   return TRUE;
 }
@@ -156,10 +172,18 @@ parse_rule (HbLvsTable *t, GMatchInfo *m, guint lineno, GError **error)
   g_autofree char *port = g_match_info_fetch (m, 3);
   g_autofree char *action = g_match_info_fetch (m, 4);
   g_autofree char *sched = g_match_info_fetch (m, 5);
-  HbLvsVirtual *v = hb_lvs_virtual_new (strcmp (proto, "udp") == 0 ? HB_LVS_PROTO_UDP : HB_LVS_PROTO_TCP,
-                                        addr, (guint16) g_ascii_strtoull (port, NULL, 10), sched, 0);
+  guint64 p = g_ascii_strtoull (port, NULL, 10);
+  HbLvsVirtual *v;
   const char *open = strchr (action, '{'), *close = strrchr (action, '}');
 
+  if (p == 0 || p > 65535)
+    {
+      g_set_error (error, HB_LVS_PLAN_ERROR, HB_LVS_PLAN_ERROR_PARSE,
+                   "nft listing line %u: bad port %s of service %s", lineno, port, addr);
+      return FALSE;
+    }
+  v = hb_lvs_virtual_new (strcmp (proto, "udp") == 0 ? HB_LVS_PROTO_UDP : HB_LVS_PROTO_TCP, addr,
+                          (guint16) p, sched, 0);
   g_ptr_array_add (t->virtuals, v);
   if (g_str_has_prefix (action, "drop"))
     {

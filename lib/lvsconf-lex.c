@@ -1,6 +1,7 @@
 /* systole: lvs.conf tokens. A token is a word or a brace with its line number;
  * braces are tokens even when glued to a word ("80{"), and comments run from `#`
- * or `!` to the end of the line, as in keepalived.conf(5). */
+ * or `!` to the end of the line, as in keepalived.conf(5). A token is never
+ * empty. */
 #include "lvsconf-private.h"
 
 #include <string.h>
@@ -22,15 +23,44 @@ push_token (GPtrArray *toks, const char *start, gsize len, guint line)
   g_ptr_array_add (toks, t);
 }
 
-/* The length of the token at S (not a blank, not a comment sign). */
+/* The one definition of a blank: keepalived's set (lib/parser.c WHITE_SPACE:
+ * space, \t, \f, \n, \r, \v), so a file means here what it means there.
+ * Every other byte, control bytes and bytes >= 0x80 included, is part of a
+ * word, as in keepalived; whatever reads the word then refuses it. */
+static gboolean
+is_blank (char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+static gboolean
+is_comment_sign (char c)
+{
+  return c == '#' || c == '!';
+}
+
+static gboolean
+is_brace (char c)
+{
+  return c == '{' || c == '}';
+}
+
+/* The length of the token at S, which is neither the end, a blank nor a comment
+ * sign: at least 1, so the lexer always moves on. */
 static gsize
 token_len (const char *s)
 {
-  if (*s == '{' || *s == '}')
+  gsize len = 1;
+
+  if (is_brace (*s))
     {
       return 1;
     }
-  return strcspn (s, " \t\n\v\f\r{}#!");
+  while (s[len] != '\0' && !is_blank (s[len]) && !is_comment_sign (s[len]) && !is_brace (s[len]))
+    {
+      len++;
+    }
+  return len;
 }
 
 GPtrArray *
@@ -40,29 +70,25 @@ hb_lvs_conf_lex (const char *text)
   guint line = 1;
   const char *s = text;
 
+  /* Each branch consumes at least one byte. */
   while (*s != '\0')
     {
-      gsize len;
+      if (is_blank (*s))
+        {
+          line += *s == '\n';
+          s++;
+        }
+      else if (is_comment_sign (*s))
+        {
+          s += strcspn (s, "\n"); /* stops at the '\n', which counts the line */
+        }
+      else
+        {
+          gsize len = token_len (s);
 
-      if (*s == '\n')
-        {
-          line++;
-          s++;
-          continue;
+          push_token (toks, s, len, line);
+          s += len;
         }
-      if (g_ascii_isspace (*s))
-        {
-          s++;
-          continue;
-        }
-      if (*s == '#' || *s == '!')
-        {
-          s += strcspn (s, "\n");
-          continue;
-        }
-      len = token_len (s);
-      push_token (toks, s, len, line);
-      s += len;
     }
   return toks;
 }
@@ -81,7 +107,7 @@ hb_lvs_conf_next_is (HbLvsConfParser *p, const char *text)
 }
 
 static gboolean
-is_brace (const HbLvsConfToken *t)
+is_brace_token (const HbLvsConfToken *t)
 {
   return strcmp (t->text, "{") == 0 || strcmp (t->text, "}") == 0;
 }
@@ -92,7 +118,7 @@ hb_lvs_conf_take_args (HbLvsConfParser *p, guint line)
   GPtrArray *args = g_ptr_array_new ();
   HbLvsConfToken *t;
 
-  while ((t = hb_lvs_conf_peek (p)) != NULL && t->line == line && !is_brace (t))
+  while ((t = hb_lvs_conf_peek (p)) != NULL && t->line == line && !is_brace_token (t))
     {
       g_ptr_array_add (args, t->text);
       p->pos++;

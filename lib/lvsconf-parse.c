@@ -7,6 +7,8 @@
  */
 #include "lvsconf-private.h"
 
+#include "printable.h"
+
 #include <string.h>
 
 void
@@ -14,6 +16,8 @@ hb_lvs_conf_err (HbLvsConfParser *p, gint code, guint line, const char *fmt, ...
 {
   va_list ap;
   g_autofree char *msg = NULL;
+  g_autofree char *full = NULL;
+  g_autofree char *shown = NULL;
 
   va_start (ap, fmt);
   msg = g_strdup_vprintf (fmt, ap);
@@ -26,7 +30,10 @@ hb_lvs_conf_err (HbLvsConfParser *p, gint code, guint line, const char *fmt, ...
     {
       g_string_append_c (p->errors, '\n');
     }
-  g_string_append_printf (p->errors, "%s:%u: %s", p->file, line, msg);
+  /* Messages echo the file's words: shown escaped, one message per line. */
+  full = g_strdup_printf ("%s:%u: %s", p->file, line, msg);
+  shown = hb_printable (full);
+  g_string_append (p->errors, shown);
 }
 
 void
@@ -39,10 +46,13 @@ hb_lvs_conf_warn (HbLvsConfParser *p, guint line, const char *fmt, ...)
     {
       return;
     }
+  g_autofree char *full = NULL;
+
   va_start (ap, fmt);
   msg = g_strdup_vprintf (fmt, ap);
   va_end (ap);
-  g_ptr_array_add (p->warnings, g_strdup_printf ("%s:%u: warning: %s", p->file, line, msg));
+  full = g_strdup_printf ("%s:%u: warning: %s", p->file, line, msg);
+  g_ptr_array_add (p->warnings, hb_printable (full));
 }
 
 static const HbLvsConfKeyword *

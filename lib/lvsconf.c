@@ -105,6 +105,30 @@ hb_lvs_config_parse (const char *text, const char *file, GPtrArray *warnings, GE
   return g_steal_pointer (&config);
 }
 
+HbLvsConfig *
+hb_lvs_config_parse_len (const char *text, gsize len, const char *file, GPtrArray *warnings,
+                         GError **error)
+{
+  const char *nul = memchr (text, '\0', len);
+  guint line = 1;
+
+  g_return_val_if_fail (text != NULL && file != NULL, NULL);
+  if (nul == NULL)
+    {
+      g_autofree char *copy = g_strndup (text, len); /* TEXT need not end in a NUL */
+
+      return hb_lvs_config_parse (copy, file, warnings, error);
+    }
+  for (const char *c = text; c < nul; c++)
+    {
+      line += *c == '\n';
+    }
+  /* keepalived's fgets()/strlen() would drop the rest of that line unseen. */
+  g_set_error (error, HB_LVS_CONF_ERROR, HB_LVS_CONF_ERROR_SYNTAX,
+               "%s:%u: contains a NUL byte: not a text file", file, line);
+  return NULL;
+}
+
 char *
 hb_lvs_config_state_key (const char *abs_path)
 {

@@ -112,6 +112,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HbLvsConfig, hb_lvs_config_free)
  * one per line, each "FILE:LINE: ...". */
 HbLvsConfig *hb_lvs_config_parse (const char *text, const char *file,
                                   GPtrArray *warnings, GError **error);
+/* The same for the LEN bytes of a file as read (no NUL needed after them): a
+ * NUL byte among them is an error naming its line (a C string would silently
+ * end there). */
+HbLvsConfig *hb_lvs_config_parse_len (const char *text, gsize len, const char *file,
+                                      GPtrArray *warnings, GError **error);
 
 /* Checks that BACKEND (not AUTO) can program CONFIG: nftables does NAT only,
  * with rr, wrr or sh, and without persistence. Errors name the file and line. */

@@ -218,6 +218,31 @@ static const BadCase cases[] = {
     "haresources", 2, "bad resource [IPaddr]: IPaddr needs an address argument" },
   { "haresources/after-comments", .haresources = "# comment\n\nbeta 192.0.2.11 # home beta\ngamma x\n",
     .code = E (BAD_NODE), "haresources", 4, "Bad nodename in haresources [gamma]" },
+  /* Directive names are case-sensitive in Heartbeat: it says Illegal directive. */
+  { "hacf/directive-case", H ("Keepalive 2\n"), .code = E (UNKNOWN_DIRECTIVE), "ha.cf", 9,
+    "Illegal directive [Keepalive]" },
+  /* Heartbeat applies every value in turn, so each must be valid. */
+  { "hacf/single-bad-first-value", H ("deadtime x 12\n"), .code = E (BAD_VALUE), "ha.cf", 9,
+    "bad time value [x] for deadtime" },
+  { "hacf/single-bad-middle-value", H ("logfacility daemon bogus local0\n"), .code = E (BAD_VALUE), "ha.cf", 9,
+    "Log facility(bogus) not valid" },
+  /* ---- odd bytes ---- */
+  { "bytes/hacf-comma-in-directive", H ("node,gamma\n"), .code = E (UNKNOWN_DIRECTIVE), "ha.cf", 9,
+    "Illegal directive [node,gamma]" },
+  { "bytes/hacf-escape-shown", H ("frob\x1b[2J 1\n"), .code = E (UNKNOWN_DIRECTIVE), "ha.cf", 9,
+    "Illegal directive [frob\\x1b[2J]" },
+  { "bytes/hacf-bad-utf8-shown", H ("logfacility \xff\xfe\n"), .code = E (BAD_VALUE), "ha.cf", 9,
+    "Log facility(\\xff\\xfe) not valid" },
+  { "bytes/authkeys-vt-before-comment", .authkeys = "auth 1\n1 sha1 k\n\v# note\n", .code = E (AUTH), "authkeys", 3,
+    "Auth line [# ...] is invalid" },
+  { "bytes/authkeys-vt-alone", .authkeys = "auth 1\n1 sha1 k\n \v\n", .code = E (AUTH), "authkeys", 3,
+    "Auth line [\\x0b] is invalid" },
+  { "bytes/haresources-form-feed", .haresources = "alpha 192.0.2.10 httpd\f\n", .code = E (RESOURCE),
+    "haresources", 1, "control character \\x0c in the line" },
+  { "bytes/haresources-cr-inside", .haresources = "alpha 192.0.2.10\rhttpd\n", .code = E (RESOURCE),
+    "haresources", 1, "control character \\x0d in the line" },
+  { "bytes/haresources-vt-continued", .haresources = "alpha 192.0.2.10 \\\n httpd\v\n", .code = E (RESOURCE),
+    "haresources", 2, "control character \\x0b in the line" },
 };
 
 static const HbDiag *
@@ -416,6 +441,36 @@ test_garbage (void)
     }
 }
 
+/* Files that could not be read, given to hb_config_load_texts(): each is
+ * reported with the reason, in file order. */
+static void
+test_texts_unreadable (void)
+{
+  HbConfigPaths paths = { .confdir = "/nowhere" };
+  HbConfigTexts texts = {
+    .hacf = { .read_error = "No such file or directory" },
+    .authkeys = { .read_error = "Permission denied" },
+    .haresources = { .read_error = "not a regular file" },
+  };
+  g_autoptr (GPtrArray) diags = hb_diag_array_new ();
+  g_autoptr (GError) error = NULL;
+  const char *const expected[] = {
+    "/nowhere/ha.cf:0: Cannot open config file [/nowhere/ha.cf]: No such file or directory",
+    "/nowhere/authkeys:0: Cannot open keyfile [/nowhere/authkeys].  Stop. (Permission denied)",
+  };
+
+  g_assert_null (hb_config_load_texts (&paths, &texts, "alpha", NULL, diags, &error));
+  g_assert_error (error, HB_CONFIG_ERROR, HB_CONFIG_ERROR_IO);
+  hb_test_log_diags (diags);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_assert_cmpstr (((HbDiag *) g_ptr_array_index (diags, i))->message, ==, expected[i]);
+    }
+  g_assert_true (g_str_has_prefix (((HbDiag *) g_ptr_array_index (diags, diags->len - 1))->message,
+                                   "/nowhere/haresources:0: Cannot open resources file [/nowhere/haresources]: "
+                                   "not a regular file"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -431,5 +486,6 @@ main (int argc, char **argv)
   g_test_add_data_func ("/config/bad/nul-byte/haresources", "haresources", test_nul_byte);
   g_test_add_data_func ("/config/bad/nul-byte/authkeys", "authkeys", test_nul_byte);
   g_test_add_func ("/config/bad/garbage", test_garbage);
+  g_test_add_func ("/config/bad/texts-unreadable", test_texts_unreadable);
   return g_test_run ();
 }

@@ -391,6 +391,73 @@ test_authkeys_trailing (void)
     }
 }
 
+
+/* ---- blanks: what separates words is Heartbeat's own set per file ---------------------
+ * ha.cf: heartbeat.h WHITESPACE " \t\n\r\f" ends the directive, DELIMS ", \t\n\r\f"
+ * separates values, the line ends at its first CR (config.c parse_config);
+ * authkeys: sscanf "%d%s%s", so any isspace() byte (\v too) separates words. */
+
+static void
+test_hacf_form_feed (void)
+{
+  g_autoptr (GPtrArray) diags = hb_diag_array_new ();
+  g_autoptr (HbConfig) c = load_ok ("node\falpha\fbeta\nbcast eth0\f\nkeepalive\f2\ndeadtime 20\f,\f\ninitdead 40\n"
+                                    "\f\n",
+                                    NULL, NULL, NULL, diags);
+
+  g_assert_cmpuint (c->nodes->len, ==, 2);
+  g_assert_cmpstr (((HbNodeConf *) g_ptr_array_index (c->nodes, 1))->name, ==, "beta");
+  g_assert_cmpstr (((HbMedium *) g_ptr_array_index (c->media, 0))->dev, ==, "eth0");
+  g_assert_cmpuint (c->keepalive_ms, ==, 2000);
+  g_assert_cmpuint (c->deadtime_ms, ==, 20000);
+}
+
+/* \v is no blank for Heartbeat: it stays inside the word. */
+static void
+test_hacf_vertical_tab (void)
+{
+  g_autoptr (GPtrArray) diags = hb_diag_array_new ();
+  g_autoptr (HbConfig) c = load_ok ("node alpha beta\vgamma\nbcast eth0\n", NULL, NULL, NULL, diags);
+
+  g_assert_cmpuint (c->nodes->len, ==, 2);
+  g_assert_cmpstr (((HbNodeConf *) g_ptr_array_index (c->nodes, 1))->name, ==, "beta\vgamma");
+}
+
+/* Heartbeat ends the line at its first CR: so do we, and say so. */
+static void
+test_hacf_carriage_return (void)
+{
+  g_autoptr (GPtrArray) diags = hb_diag_array_new ();
+  g_autoptr (HbConfig) c = load_ok ("node alpha\rbeta\nbcast eth0\r\r\nnode gamma\r # x\n", NULL, NULL, NULL, diags);
+
+  g_assert_cmpuint (c->nodes->len, ==, 2);
+  g_assert_cmpstr (((HbNodeConf *) g_ptr_array_index (c->nodes, 1))->name, ==, "gamma");
+  /* only line 1 drops text: a CR before the comment or the end drops nothing */
+  for (guint i = 0; i < diags->len; i++)
+    {
+      const HbDiag *d = g_ptr_array_index (diags, i);
+      g_assert_true (d->line <= 1);
+    }
+  assert_warning (diags, "ha.cf", 1, HB_CONFIG_ERROR_BAD_VALUE,
+                  "text after a carriage return (CR) is ignored, as Heartbeat does: [beta]");
+}
+
+static void
+test_authkeys_blanks (void)
+{
+  g_autoptr (GPtrArray) diags = hb_diag_array_new ();
+  g_autoptr (HbConfig) c = load_ok (NULL, NULL, "auth\v1\f\n\f\n\r\n1\fsha1\vk3y\vs3cret\n2 md5 k\r\n", NULL, diags);
+
+  g_assert_cmpuint (c->auth_active, ==, 1);
+  g_assert_cmpstr (c->auth_keys[1].key, ==, "k3y");
+  g_assert_cmpstr (c->auth_keys[2].key, ==, "k");
+  assert_warning (diags, "authkeys", 4, HB_CONFIG_ERROR_AUTH, "only the first word after the method is the key");
+  for (guint i = 0; i < diags->len; i++)
+    {
+      g_assert_null (strstr (((HbDiag *) g_ptr_array_index (diags, i))->message, "s3cret"));
+    }
+}
+
 static void
 test_haresources (void)
 {
@@ -592,6 +659,50 @@ static const GoldenCase golden_cases[] = {
   { "sample-commented", "../ha.d", "ha.cf.sample", "ld_192_0_2_87", "sample.dump" },
 };
 
+/* DIR's NAME in TEXT, copied without a terminating NUL (a 'X' follows instead),
+ * so the loader must keep to the length. */
+static char *
+read_unterminated (const char *dir, const char *name, HbConfigText *text)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *contents = NULL;
+  gsize len;
+  char *copy;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  copy = g_malloc (len + 1);
+  memcpy (copy, contents, len);
+  copy[len] = 'X';
+  *text = (HbConfigText) { .contents = copy, .len = len, .mode = 0100600 };
+  return copy;
+}
+
+/* hb_config_load_texts() on the bytes of DIR's files says what the file loader
+ * says: the same dump, the same diagnostics. */
+static void
+assert_texts_load_same (const char *dir, const char *node, const char *dump, GPtrArray *diags)
+{
+  HbConfigPaths paths = { .confdir = dir };
+  HbConfigTexts texts;
+  g_autofree char *hacf = read_unterminated (dir, "ha.cf", &texts.hacf);
+  g_autofree char *authkeys = read_unterminated (dir, "authkeys", &texts.authkeys);
+  g_autofree char *haresources = read_unterminated (dir, "haresources", &texts.haresources);
+  g_autoptr (GPtrArray) diags2 = hb_diag_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HbConfig) c = hb_config_load_texts (&paths, &texts, node, NULL, diags2, &error);
+  g_autofree char *dump2 = NULL;
+
+  g_assert_no_error (error);
+  dump2 = hb_config_dump (c);
+  g_assert_cmpstr (dump2, ==, dump);
+  g_assert_cmpuint (diags2->len, ==, diags->len);
+  for (guint i = 0; i < diags->len; i++)
+    {
+      g_assert_cmpstr (((HbDiag *) g_ptr_array_index (diags2, i))->message, ==,
+                       ((HbDiag *) g_ptr_array_index (diags, i))->message);
+    }
+}
+
 static void
 test_golden (gconstpointer data)
 {
@@ -612,6 +723,7 @@ test_golden (gconstpointer data)
       g_assert_true (g_file_get_contents (path, &expected, NULL, NULL));
       g_assert_cmpstr (dump, ==, expected);
     }
+  assert_texts_load_same (dir, gc->node, dump, diags);
   /* No secret ever appears in a dump. */
   for (guint i = 0; i < HB_AUTH_MAX_KEYS; i++)
     {
@@ -720,6 +832,10 @@ main (int argc, char **argv)
   g_test_add_func ("/config/good/authkeys", test_authkeys);
   g_test_add_func ("/config/good/authkeys-trailing", test_authkeys_trailing);
   g_test_add_func ("/config/good/haresources", test_haresources);
+  g_test_add_func ("/config/good/blanks/hacf-form-feed", test_hacf_form_feed);
+  g_test_add_func ("/config/good/blanks/hacf-vertical-tab", test_hacf_vertical_tab);
+  g_test_add_func ("/config/good/blanks/hacf-carriage-return", test_hacf_carriage_return);
+  g_test_add_func ("/config/good/blanks/authkeys", test_authkeys_blanks);
   for (gsize i = 0; i < G_N_ELEMENTS (ipaddr_good); i++)
     {
       g_autofree char *path = g_strdup_printf ("/config/good/ipaddr/%" G_GSIZE_FORMAT, i);

@@ -159,6 +159,48 @@ test_nft_listing_bad (void)
   g_assert_cmpstr (error->message, ==, "nft listing line 1: unexpected map element ' 0 : bogus '");
 }
 
+/* Map elements the kernel never lists are errors, not strange weights: a
+ * reversed range used to give weight 0 (or 2^32 - n), a port over 65535 was
+ * cut to 16 bits (found by fuzz-lvsplan). */
+static const struct
+{
+  const char *element;
+  const char *message;
+} bad_elements[] = {
+  { "3-2 : 198.51.100.1 . 80", "nft listing line 1: bad map range 3-2" },
+  { "0-4294967295 : 198.51.100.1 . 80", "nft listing line 1: bad map range 0-4294967295" },
+  { "0 : 198.51.100.1 . 65616", "nft listing line 1: bad port 65616 in map element ' 0 : 198.51.100.1 . 65616 '" },
+  { "0 : 198.51.100.1 . 0", "nft listing line 1: bad port 0 in map element ' 0 : 198.51.100.1 . 0 '" },
+};
+
+static void
+test_nft_listing_bad_element (gconstpointer data)
+{
+  guint i = GPOINTER_TO_UINT (data);
+  g_autofree char *listing = g_strdup_printf (
+      "\t\tip daddr 192.0.2.1 tcp dport 80 dnat ip to numgen inc mod 2 map { %s } comment \"systole-lvs rr\"\n",
+      bad_elements[i].element);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HbLvsTable) t = hb_lvs_plan_nft_parse_listing (listing, &error);
+
+  g_assert_null (t);
+  g_assert_error (error, HB_LVS_PLAN_ERROR, HB_LVS_PLAN_ERROR_PARSE);
+  g_assert_cmpstr (error->message, ==, bad_elements[i].message);
+}
+
+/* The service's port too: 65616 was read as 80. */
+static void
+test_nft_listing_bad_service_port (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HbLvsTable) t = hb_lvs_plan_nft_parse_listing (
+      "\t\tip daddr 192.0.2.1 tcp dport 65616 drop comment \"systole-lvs rr\"\n", &error);
+
+  g_assert_null (t);
+  g_assert_error (error, HB_LVS_PLAN_ERROR, HB_LVS_PLAN_ERROR_PARSE);
+  g_assert_cmpstr (error->message, ==, "nft listing line 1: bad port 65616 of service 192.0.2.1");
+}
+
 /* ---- IPVS ------------------------------------------------------------------------ */
 
 /* What start runs on an empty IPVS table: the seed's four services, no -C. */
@@ -356,6 +398,31 @@ test_real_key (void)
   g_assert_cmpstr (key, ==, "udp 192.0.2.100:53 198.51.100.12:53");
 }
 
+/* An option given twice on a line: the last one counts, and the first value is
+ * freed (the leak shows under the sanitizer build; found by fuzz-lvsplan). */
+static void
+test_ipvs_option_twice (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HbLvsTable) t = hb_lvs_plan_ipvs_parse_save (
+      "-A -t 192.0.2.1:80 -t 192.0.2.2:81 -s rr -s wrr\n"
+      "-a -t 192.0.2.2:81 -r 198.51.100.1:80 -r 198.51.100.2:8080 -m -w 2\n",
+      &error);
+  const HbLvsVirtual *v;
+  const HbLvsDest *d;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (t->virtuals->len, ==, 1);
+  v = g_ptr_array_index (t->virtuals, 0);
+  g_assert_cmpstr (v->addr, ==, "192.0.2.2");
+  g_assert_cmpuint (v->port, ==, 81);
+  g_assert_cmpstr (v->sched, ==, "wrr");
+  g_assert_cmpuint (v->dests->len, ==, 1);
+  d = g_ptr_array_index (v->dests, 0);
+  g_assert_cmpstr (d->addr, ==, "198.51.100.2");
+  g_assert_cmpuint (d->port, ==, 8080);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -366,12 +433,19 @@ main (int argc, char **argv)
   g_test_add_func ("/lvs-plan/nft/listing-roundtrip", test_nft_listing_roundtrip);
   g_test_add_func ("/lvs-plan/nft/listing-degraded", test_nft_listing_degraded);
   g_test_add_func ("/lvs-plan/nft/listing-bad", test_nft_listing_bad);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_elements); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/lvs-plan/nft/listing-bad-element/%u", i);
+      g_test_add_data_func (path, GUINT_TO_POINTER (i), test_nft_listing_bad_element);
+    }
+  g_test_add_func ("/lvs-plan/nft/listing-bad-service-port", test_nft_listing_bad_service_port);
   g_test_add_func ("/lvs-plan/ipvs/start-stream", test_ipvs_start_stream);
   g_test_add_func ("/lvs-plan/ipvs/keepalived-stream", test_ipvs_keepalived_stream);
   g_test_add_func ("/lvs-plan/ipvs/sync-partial", test_ipvs_sync_partial);
   g_test_add_func ("/lvs-plan/ipvs/remove", test_ipvs_remove);
   g_test_add_func ("/lvs-plan/ipvs/in-sync", test_ipvs_in_sync);
   g_test_add_func ("/lvs-plan/ipvs/table-minus", test_table_minus);
+  g_test_add_func ("/lvs-plan/ipvs/option-twice", test_ipvs_option_twice);
   for (guint i = 0; i < G_N_ELEMENTS (bad_saves); i++)
     {
       g_autofree char *path = g_strdup_printf ("/lvs-plan/ipvs/bad-save/%s", bad_saves[i].name);

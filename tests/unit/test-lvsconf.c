@@ -1,6 +1,7 @@
 /* Unit tests for lib/lvsconf: good files against golden dumps, bad input with the
- * exact error code, line and message, warnings for ignored keepalived keywords. */
-#include "lvsconf.h"
+ * exact error code, line and message, warnings for ignored keepalived keywords,
+ * and the lexer on every byte value. */
+#include "lvsconf-private.h"
 
 #include <string.h>
 
@@ -290,6 +291,191 @@ test_nft_backend_check (gconstpointer data)
   g_assert_true (hb_lvs_config_check_backend (c, HB_LVS_BACKEND_IPVS, NULL));
 }
 
+
+/* ---- the lexer on odd bytes ----------------------------------------------------------
+ * A lexer that stops making progress loops for ever, so these run in a
+ * subprocess with a timeout: a hang fails the test instead of the suite. */
+
+#define LEX_TIMEOUT_US (10 * G_USEC_PER_SEC)
+
+static void
+run_bounded (void (*body) (gconstpointer), gconstpointer data)
+{
+  if (g_test_subprocess ())
+    {
+      body (data);
+      return;
+    }
+  g_test_trap_subprocess (NULL, LEX_TIMEOUT_US, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+/* SPACE stands for one blank in this template. */
+static const char blank_template[] = "virtual_server 192.0.2.1 80 { \n"
+                                     " lb_algo rr \n"
+                                     " real_server 198.51.100.1 80{weight 2 } \n"
+                                     "} ";
+
+typedef struct
+{
+  const char *name;
+  char blank;
+} BlankCase;
+
+/* keepalived splits words on space, \t, \f, \n, \r and \v (lib/parser.c,
+ * WHITE_SPACE_STR), so the same file with any of them for the spaces means the
+ * same. A \v here used to stop the lexer (issue 9). */
+static const BlankCase blank_cases[] = {
+  { "vt", '\v' }, { "ff", '\f' }, { "cr", '\r' }, { "tab", '\t' }, { "space", ' ' },
+};
+
+static void
+blank_body (gconstpointer data)
+{
+  const BlankCase *bc = data;
+  g_autofree char *text = g_strdup (blank_template);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HbLvsConfig) want = hb_lvs_config_parse (blank_template, "t.conf", NULL, &error);
+  g_autoptr (HbLvsConfig) got = NULL;
+  g_autofree char *want_dump = NULL;
+  g_autofree char *got_dump = NULL;
+  const HbLvsService *s;
+
+  g_assert_no_error (error);
+  g_strdelimit (text, " ", bc->blank);
+  got = hb_lvs_config_parse (text, "t.conf", NULL, &error);
+  g_assert_no_error (error);
+  want_dump = hb_lvs_config_dump (want);
+  got_dump = hb_lvs_config_dump (got);
+  g_assert_cmpstr (got_dump, ==, want_dump);
+  s = g_ptr_array_index (got->services, 0);
+  g_assert_cmpuint (((HbLvsReal *) g_ptr_array_index (s->reals, 0))->line, ==, 3);
+}
+
+static void
+test_lex_blank (gconstpointer data)
+{
+  run_bounded (blank_body, data);
+}
+
+/* Blanks alone, and blanks next to braces and comments, are no statement. */
+static void
+only_blanks_body (gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HbLvsConfig) c = hb_lvs_config_parse ("\v\f\r\t \n\v#\v\n!\f\n\v", "t.conf", NULL, &error);
+
+  (void) data;
+  g_assert_null (c);
+  g_assert_error (error, HB_LVS_CONF_ERROR, HB_LVS_CONF_ERROR_EMPTY);
+  g_assert_cmpstr (error->message, ==, "t.conf:0: no virtual_server defined");
+}
+
+static void
+test_lex_only_blanks (void)
+{
+  run_bounded (only_blanks_body, NULL);
+}
+
+/* Every byte value 1..255 in one text: every token is non-empty, holds no blank,
+ * brace or comment sign, and carries the line it is on. */
+static void
+all_bytes_body (gconstpointer data)
+{
+  char text[2 * 255 + 1];
+  g_autoptr (GPtrArray) toks = NULL;
+  guint line = 1;
+  gsize total = 0;
+
+  (void) data;
+  for (guint i = 1; i <= 255; i++)
+    {
+      text[2 * (i - 1)] = (char) i;
+      text[2 * (i - 1) + 1] = 'x';
+    }
+  text[2 * 255] = '\0';
+  toks = hb_lvs_conf_lex (text);
+  g_assert_cmpuint (toks->len, <=, sizeof text);
+  for (guint i = 0; i < toks->len; i++)
+    {
+      const HbLvsConfToken *t = g_ptr_array_index (toks, i);
+
+      g_assert_cmpuint (strlen (t->text), >, 0);
+      g_assert_true (strcspn (t->text, " \t\n\v\f\r#!") == strlen (t->text));
+      g_assert_true (strlen (t->text) == 1 || strcspn (t->text, "{}") == strlen (t->text));
+      g_assert_cmpuint (t->line, >=, line);
+      line = t->line;
+      total += strlen (t->text);
+    }
+  /* the '\n' (byte 10) starts line 2; '#' and '!' comment out the rest of line 2 */
+  g_assert_cmpuint (line, ==, 2);
+  g_assert_cmpuint (total, <=, sizeof text);
+}
+
+static void
+test_lex_all_bytes (void)
+{
+  run_bounded (all_bytes_body, NULL);
+}
+
+/* Other control bytes and bytes >= 0x80 are word characters, as in keepalived;
+ * the word is then refused by whatever reads it, naming the line, and the
+ * message shows the byte escaped rather than sending it to a terminal. */
+static void
+control_byte_body (gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HbLvsConfig) c = hb_lvs_config_parse (VS " lb_algo r\x01r\x1b[2J\n}\n" "\xff\xfe 1\n", "t.conf",
+                                                   NULL, &error);
+  g_auto (GStrv) lines = NULL;
+
+  (void) data;
+  g_assert_null (c);
+  g_assert_error (error, HB_LVS_CONF_ERROR, HB_LVS_CONF_ERROR_BAD_VALUE);
+  lines = g_strsplit (error->message, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  g_assert_cmpstr (lines[0], ==,
+                   "t.conf:2: 'lb_algo r\\x01r\\x1b[2J': unknown scheduler (one of rr wrr lc wlc lblc "
+                   "lblcr dh sh sed nq fo ovf mh)");
+  g_assert_cmpstr (lines[1], ==, "t.conf:4: unknown keyword '\\xff\\xfe' in lvs.conf");
+}
+
+static void
+test_lex_control_bytes (void)
+{
+  run_bounded (control_byte_body, NULL);
+}
+
+/* A NUL byte would end the text early and lose what follows it unseen:
+ * refused, naming its line. */
+static void
+test_lex_nul (void)
+{
+  static const char text[] = VS "}\n\n\0garbage {\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HbLvsConfig) c = hb_lvs_config_parse_len (text, sizeof text - 1, "t.conf", NULL, &error);
+
+  g_assert_null (c);
+  g_assert_error (error, HB_LVS_CONF_ERROR, HB_LVS_CONF_ERROR_SYNTAX);
+  g_assert_cmpstr (error->message, ==, "t.conf:4: contains a NUL byte: not a text file");
+  g_clear_error (&error);
+  c = hb_lvs_config_parse_len (text, strlen (text), "t.conf", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (c);
+}
+
+/* The LEN bytes need no NUL after them: what follows is not read. */
+static void
+test_lex_length (void)
+{
+  static const char text[] = VS "}\n" "garbage {";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HbLvsConfig) c = hb_lvs_config_parse_len (text, strlen (VS "}\n"), "t.conf", NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (c->services->len, ==, 1);
+}
+
 static const GoodFile good_files[] = {
   { "seed.conf", "seed.dump", 0 },
   { "keepalived.conf", "keepalived.dump", 2 },
@@ -321,5 +507,15 @@ main (int argc, char **argv)
       g_autofree char *path = g_strdup_printf ("/lvsconf/backend/nftables/%s", nft_cases[i].name);
       g_test_add_data_func (path, &nft_cases[i], test_nft_backend_check);
     }
+  for (guint i = 0; i < G_N_ELEMENTS (blank_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/lvsconf/lex/blank/%s", blank_cases[i].name);
+      g_test_add_data_func (path, &blank_cases[i], test_lex_blank);
+    }
+  g_test_add_func ("/lvsconf/lex/only-blanks", test_lex_only_blanks);
+  g_test_add_func ("/lvsconf/lex/all-bytes", test_lex_all_bytes);
+  g_test_add_func ("/lvsconf/lex/control-bytes", test_lex_control_bytes);
+  g_test_add_func ("/lvsconf/lex/nul", test_lex_nul);
+  g_test_add_func ("/lvsconf/lex/length", test_lex_length);
   return g_test_run ();
 }
