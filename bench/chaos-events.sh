@@ -161,6 +161,17 @@ ch_kill9() {
   [ "${CH_IMPL[$n]}" = hb306 ] && ch_kill_ns_heartbeats "$n"
   ch_reap "$n" kill
 }
+# ch_hb306_master NODE: the pid of the Debian heartbeat master running in
+# NODE's namespace (a heartbeat whose parent is not one), or "".
+ch_hb306_master() {
+  local q pp
+  for q in $(ip netns pids "$(lab_ns "$1")" 2>/dev/null); do
+    [ "$(readlink "/proc/$q/exe" 2>/dev/null)" = "$DEB_HB" ] || continue
+    pp=$(awk '{ print $4 }' "/proc/$q/stat" 2>/dev/null)
+    [ "$(readlink "/proc/$pp/exe" 2>/dev/null)" = "$DEB_HB" ] && continue
+    echo "$q"; return 0
+  done
+}
 ch_kill_ns_heartbeats() {
   local q exe
   for q in $(ip netns pids "$(lab_ns "$1")" 2>/dev/null); do
@@ -206,6 +217,18 @@ ch_watch_daemons() {
   local n
   for n in "${CH_NODES[@]}"; do
     if [ -n "${CH_PID[$n]:-}" ] && [ -z "${CH_EXPECT[$n]:-}" ] && ! ch_pid_alive "${CH_PID[$n]}"; then
+      # Heartbeat 3.0.6 restarts itself (after a partition, "Performing
+      # heartbeat restart exec."): the exec'd master forks a new one and
+      # exits. That is the same daemon going on under another pid.
+      if [ "${CH_IMPL[$n]}" = hb306 ]; then
+        local m; m=$(ch_hb306_master "$n")
+        if [ -n "$m" ]; then
+          wait "${CH_PID[$n]}" 2>/dev/null
+          ch_journal "note hb306-reexec node=$n old=${CH_PID[$n]} new=$m"
+          CH_PID[$n]=$m; echo "$m" > "$DL_TMP/pids/$n"
+          continue
+        fi
+      fi
       ch_reap "$n" unexpected
       ch_journal "fault kind=daemon-exit node=$n allow_overlap=1"
       CH_DOWN[$n]=1
@@ -239,13 +262,19 @@ ch_revive() {
 # node's (from our state directory): one machine, one identity, whichever
 # implementation runs on it.
 ch_hb306_conf() {
-  local n=$1 dir=$DL_TMP/$1-hb306
+  local n=$1 dir=$DL_TMP/$1-hb306 keep=$DL_TMP/$1-hb306.keep f
+  # deb_conf starts from an empty directory: keep the logs of an earlier
+  # phase (the journal's expectations count their lines).
+  mkdir -p "$keep"
+  for f in log debug stderr; do [ -f "$dir/$f" ] && mv "$dir/$f" "$keep/$f"; done
   _cl_hacf
   deb_conf "$n-hb306" "auth 1" "1 sha1 systole-test" -- "${CL_HACF[@]}" \
     "use_logd no" "crm off" "realtime off"
   printf '%s\n' "${CL_HARESOURCES[@]}" > "$dir/etc-ha.d/haresources"
   [ -n "$CH_CRC_KEY" ] && echo "2 crc" >> "$dir/etc-ha.d/authkeys"
   install -m 755 "$RT_AGENT_SRC" "$dir/etc-ha.d/resource.d/rsctest"
+  for f in log debug stderr; do [ -f "$keep/$f" ] && mv "$keep/$f" "$dir/$f"; done
+  rmdir "$keep"
   cp "$(cl_dir "$n")/state/hb_generation" "$(cl_dir "$n")/state/hb_uuid" "$dir/var-lib/" 2>/dev/null
   # Heartbeat 3.0.6 answers a failed stop with `pkill -9 heartbeat` and
   # `reboot -nf` (ResourceManager RecoverFromFailedStop): in its mount
@@ -379,7 +408,8 @@ ch_dead_re() { echo "node $1: is dead|Node $1: is dead"; }
 ev_crash() { # the holder (or the other) loses power for 0.3-3 s, then boots
   local n=$1 hold; hold=$(R 300 3000 "$2")
   ch_journal "act crash node=$n hold_ms=$hold"
-  ch_alive "$PEER" && ch_expect "$PEER" 0 "$(ch_dead_re "$n")"
+  # Dead, or back before its dead interval was over (a restart then).
+  ch_alive "$PEER" && ch_expect "$PEER" 0 "$(ch_dead_re "$n")|Heartbeat restart on node $n"
   ch_journal "fault kind=crash node=$n"
   ch_due "$n" dead
   ch_crash "$n"
