@@ -237,7 +237,10 @@ ch_watch_daemons() {
       rm -f "$(cl_dir "$n")/fenced"
       ch_journal "fence node=$n impl=${CH_IMPL[$n]}"
       ch_crash "$n"
-      ch_nap 0.3
+      # A reboot takes longer than the dead interval (even a fresh node's):
+      # the peer sees a death, not a restart (that quicker case is
+      # tests/integration/rsc-standby-restart.sh).
+      ch_nap 3
       ch_boot "$n"
     fi
   done
