@@ -38,12 +38,13 @@ ch_nap() { read -r -t "$1" -u "$CH_SLEEP_FD" _ 2>/dev/null; return 0; }
 
 # ch_sleep_ms MS: sleep, watching the daemons every 50 ms meanwhile.
 ch_sleep_ms() {
-  local T end; ch_now; end=$((T + $1 * 1000))
+  local T end left frac; ch_now; end=$((T + $1 * 1000))
   while ch_now; [ "$T" -lt "$end" ]; do
     ch_watch_daemons
-    local left=$(( (end - T) / 1000 ))
+    left=$(( (end - T) / 1000 ))
     [ "$left" -gt 50 ] && left=50
-    ch_nap "0.$(printf '%03d' "$left")"
+    printf -v frac '0.%03d' "$left"
+    ch_nap "$frac"
   done
 }
 
