@@ -127,7 +127,7 @@ ch_start() {
 ch_reap() {
   local n=$1 how=$2 p=${CH_PID[$1]:-} rc
   [ -n "$p" ] || return 0
-  wait "$p" 2>/dev/null; rc=$?
+  { wait "$p"; } 2>/dev/null; rc=$?
   ch_journal "exit node=$n impl=${CH_IMPL[$n]} pid=$p how=$how status=$rc"
   CH_PID[$n]=; rm -f "$DL_TMP/pids/$n"
   return 0
@@ -185,10 +185,14 @@ ch_kill_ns_heartbeats() {
 # its link goes down, and what a reboot loses is lost (the VIP and other
 # eth0 addresses, agent state, run directory).
 ch_crash() {
-  local n=$1 q
+  local n=$1 q pids
   CH_EXPECT[$n]=1
-  for q in $(ip netns pids "$(lab_ns "$n")" 2>/dev/null); do kill -KILL "$q" 2>/dev/null; done
+  pids=$(ip netns pids "$(lab_ns "$n")" 2>/dev/null)
+  for q in $pids; do [ "$q" = "${CH_PID[$n]:-}" ] || kill -KILL "$q" 2>/dev/null; done
+  [ -n "${CH_PID[$n]:-}" ] && kill -KILL "${CH_PID[$n]}" 2>/dev/null
   ch_reap "$n" crash
+  # Reap our own children among them quietly (bash reports killed jobs).
+  for q in $pids; do { wait "$q"; } 2>/dev/null; done
   lab_exec "$n" ip link set eth0 down
   # The agent's state before the address: the sampler must never see an
   # agent without its address because of the order of this wipe.
