@@ -615,7 +615,7 @@ ev_agent() {
     action=start
     ch_journal "act agent-$kind node=$n action=start mode=$mode holder=${holder:-none}"
     rt_mode "$n" app start "$mode"
-    ch_expect "$n" 0 "Giving up resources due to failure|failure of"
+    local off_n off_p; off_n=$(ch_log_lines "$n"); off_p=$(ch_log_lines "$PEER")
     if [ "$n" = "$holder" ]; then
       # Away first, then back: the start that fails is the one coming home.
       ch_tool "$n" hb_standby all >/dev/null 2>&1
@@ -625,6 +625,14 @@ ev_agent() {
       ch_tool "$holder" hb_standby all >/dev/null 2>&1
     fi
     ch_sleep_ms $((CH_AGENT_TIMEOUT_MS + 3000))
+    # The start only runs if the group was handed over: a request ignored
+    # as "Standby in progress" (an earlier exchange pending) starts nothing.
+    if ch_log_since "$n" "$off_n" "Standby in progress" || ch_log_since "$PEER" "$off_p" "Standby in progress"; then
+      ch_journal "note standby-not-accepted node=$n peer=$PEER"
+      ch_expect_at "$n" 1 "$off_n" "Giving up resources due to failure|failure of"
+    else
+      ch_expect_at "$n" 0 "$off_n" "Giving up resources due to failure|failure of"
+    fi
   fi
   rt_mode "$n" app "$action" ""
   ch_journal "note agent-restored node=$n action=$action"

@@ -41,11 +41,25 @@ ch_sanitizer_reports() {
   done
 }
 
+# ch_daemon_stalls: "EPOCH_US FILE" for every "No local heartbeat" of our
+# daemons: a daemon that could not send its own heartbeat for deadtime was
+# not scheduled (or blocked); its peer's takeover is then a partition's.
+ch_daemon_stalls() {
+  local f line
+  for f in "$DL_TMP"/alpha/log "$DL_TMP"/beta/log; do
+    [ -f "$f" ] || continue
+    grep -F "No local heartbeat" "$f" | while read -r line; do
+      echo "$(date -d "$(echo "$line" | awk '{ print $1, $2, $3 }')" +%s)000000 ${f#"$DL_TMP"/}"
+    done
+  done
+}
+
 ch_report() {
   local exp=$DL_TMP/expect.results san=$DL_TMP/sanitizer rss_limit_kb
   ch_expect_results > "$exp"
   ch_sanitizer_reports > "$san"
   [ -f "$DL_TMP/loglines" ] || : > "$DL_TMP/loglines"
+  ch_daemon_stalls > "$DL_TMP/stalls"
   if [ -n "$CH_SANITIZED" ]; then rss_limit_kb=32768; else rss_limit_kb=8192; fi
   awk -v keepalive="$CH_KEEPALIVE_MS" -v slack="$CH_HEAL_SLACK_MS" -v seed="$CH_SEED" \
       -v hb306slack="$CH_HB306_SLACK_MS" \
@@ -149,6 +163,7 @@ ch_report() {
       next
     }
     FILENAME == ARGV[6] { viol("d", 0, "sanitizer report: " $0); next }
+    FILENAME == ARGV[8] { ndst++; dstt[ndst] = $1; dstf[ndst] = $2; next }   # daemon stalls
     FILENAME == ARGV[7] {          # log lengths: T L FILE LINES, every 2 s
       f = $3; sub(/.*\/systole-[^\/]*\//, "", f)
       if ((f in llast) && $1 > lt[f]) { r = ($4 - llast[f]) * 1e6 / ($1 - lt[f]); if (r > lrate[f]) lrate[f] = r }
@@ -172,8 +187,11 @@ ch_report() {
         odur[eptype[ep]] = odur[eptype[ep]] " " ms(e - s); to_[eptype[ep]]++
         if (base == "") {
           stall = stall_in(s - 3000000, s)
+          dstall = ""; for (k = 1; k <= ndst; k++) if (dstt[k] >= s - 3000000 && dstt[k] <= s + 2000000) dstall = dstf[k]
           if (stall >= (deadtime - keepalive) * 1000)
             olist[++nol] = sprintf("ep %d %s: %d ms with no fault, excused: the machine stalled %d ms", ep, eptype[ep], ms(e - s), ms(stall))
+          else if (dstall != "")
+            olist[++nol] = sprintf("ep %d %s: %d ms with no fault, excused: %s says \"No local heartbeat\" (the daemon was not scheduled for deadtime)", ep, eptype[ep], ms(e - s), dstall)
           else
             viol("a", ep, sprintf("two holders for %d ms from +%.3f s that no fault explains [%s]", ms(e - s), (s - t0) / 1e6, epact[ep]))
           continue
@@ -187,17 +205,20 @@ ch_report() {
         else
           olist[++nol] = sprintf("ep %d %s: %d ms (%d ms past the %s)", ep, eptype[ep], ms(e - s), ms(excess), why)
       }
-      # (b): from each due move to the client answered again.
+      # (b): from each due move to the client answered again, looking no
+      # further than the next episode (its faults are its own).
       for (i = 1; i <= nd; i++) {
-        t = dt[i]; lim = t + dbud[i] * 1000; served = 0; outage = 0
+        t = dt[i]; lim = t + dbud[i] * 1000; served = 0; outage = 0; ep = dep[i]
+        stop = 9e18; for (b = 1; b <= nb; b++) if (bep[b] > ep) { stop = bt[b]; break }
         for (k = 1; k <= np; k++) {
           if (ps[k] < t) continue
+          if (ps[k] >= stop) break
           if (ps[k] > lim && !outage) break
           if (!pok[k] && !outage && ps[k] <= lim) { outage = 1; continue }
           if (outage && pok[k]) { served = pd[k] - t; outage = 0; if (ps[k] > lim) break }
         }
         if (outage) served = -1
-        ep = dep[i]; td[eptype[ep]]++
+        td[eptype[ep]]++
         if (dtimpl[i] == "hb306") { peerdue++ }
         if (served < 0 || served > dbud[i] * 1000) {
           txt = sprintf("%s -> %s: client not answered again within %d ms (%s) [%s]", dfrom[i], dto[i], dbud[i], served < 0 ? "not at all before the probe ended" : ms(served) " ms", epact[ep])
@@ -239,6 +260,7 @@ ch_report() {
       printf "client (after the first settle): unanswered %.1f s of %.1f s; longest outage %.1f s from +%.1f s (ep %d %s)\n", unserved / 1e6, (ps[np] - ps[k0]) / 1e6, worsto / 1e6, (worstoat - t0) / 1e6, episode_at(worstoat), eptype[episode_at(worstoat)]
       if (peerdue) printf "Heartbeat 3.0.6 taking over: answered again after %s ms (median of %d)\n", median(peerserved), peerdue
       printf "log lines:"; for (f in llast) printf " %s %d (worst %.0f/s over 2 s);", f, llast[f], lrate[f]; printf "\n"
+      if (ndst) printf "our daemons logged \"No local heartbeat\" (stalled for deadtime) %d time(s)\n", ndst
       if (peerslow) printf "Heartbeat 3.0.6 did not stop within 30 s of SIGTERM %d time(s) (killed; a peer figure)\n", peerslow
       if (peerexit) printf "Heartbeat 3.0.6 exited by itself %d time(s) (a peer figure, not a violation)\n", peerexit
       printf "RSS: largest %d KiB; largest growth of one daemon %d KiB over %.0f s (limit %d KiB)\n", rssmax, worstg, worstlife, rss_limit
@@ -264,6 +286,6 @@ ch_report() {
       for (q = 1; q <= 6; q++) print "violations_" inv[q], nviol[inv[q]] + 0 > summary
       for (i = 1; i <= nv; i++) print "violation " vline[i] > summary
       exit tot ? 1 : 0
-    }' "$CH_JOURNAL" "$CH_WATCH_OUT" "$CH_PROBE_OUT" "$DL_TMP/rss" "$exp" "$san" "$DL_TMP/loglines" | tee "$DL_TMP/report"
+    }' "$CH_JOURNAL" "$CH_WATCH_OUT" "$CH_PROBE_OUT" "$DL_TMP/rss" "$exp" "$san" "$DL_TMP/loglines" "$DL_TMP/stalls" | tee "$DL_TMP/report"
   return "${PIPESTATUS[0]}"
 }
