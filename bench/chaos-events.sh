@@ -655,8 +655,11 @@ ev_agent_hang() { ev_agent hang "$1"; }
 #   2 last-second       the frames of the last second (same generation, old
 #                       sequence numbers)
 #   3 old-shutdone      one shutdone of any node, 2 s old or more
+#   4 flood             one old status frame of the node 1000 times, 1 ms
+#                       apart: the log lines it costs are measured (journal
+#                       "note flood"), a log flood is an attacker's tool
 ev_replay() {
-  local n=$1 variant=$(( $4 % 4 )) list=$DL_TMP/replay.list idx="" T
+  local n=$1 variant=$(( $4 % 5 )) list=$DL_TMP/replay.list idx="" T
   case $variant in
   0)
     local delay whose
@@ -686,6 +689,21 @@ ev_replay() {
     ch_now; "$CH_REPLAY" list "$CH_PCAP" > "$list" 2>/dev/null
     idx=$(awk -v since=$((T - 1000000)) '$2 >= since { print $1 }' "$list" | tr '\n' ' ')
     ;;
+  4)
+    ch_journal "act replay node=$n variant=flood"
+    # A status of an earlier generation of the node if there is one (what
+    # receivers must drop as a replay), else an old one of this generation.
+    ch_now; "$CH_REPLAY" list "$CH_PCAP" > "$list" 2>/dev/null
+    CH_REPLAY_IDX=$(awk -v n="$n" -v before=$((T - 5000000)) '
+      $4 == "status" && $5 == n { last = $6; if ($2 <= before) { i[$6] = $1; g[++k] = $6 } }
+      END { for (j = k; j >= 1; j--) if (g[j] != last) { print i[g[j]]; exit } if (k) print i[g[k]] }' "$list")
+    local m before=() after=()
+    for m in "${CH_NODES[@]}"; do before+=("$(ch_log_lines "$m")"); done
+    ch_replay_send "$n" -r 1000 -i 1
+    ch_sleep_ms 1000
+    for m in "${CH_NODES[@]}"; do after+=("$(ch_log_lines "$m")"); done
+    ch_journal "note flood frames=1000 lines_alpha=$((after[0] - before[0])) lines_beta=$((after[1] - before[1])) impl_beta=${CH_IMPL[beta]}"
+    return 0 ;;
   3)
     ch_journal "act replay node=$n variant=old-shutdone"
     ch_replay_pick shutdone "" 2000000 "$3"

@@ -119,6 +119,12 @@ ch_report() {
       if (rec == "settled") { settle[eptype[ep]] = settle[eptype[ep]] " " kv($0, "ms") }
       if (rec == "unsettled") { uns[eptype[ep]]++; nuns++; viol("u", ep, "not settled " kv($0, "after_ms") " ms after the fault: vip " kv($0, "vip") " agent " kv($0, "agent") " alive " kv($0, "alive") " probe " kv($0, "probe")) }
       if (rec == "fence") fences[eptype[ep]]++
+      if (rec == "note" && $4 == "flood") {
+        nflood++; la = kv($0, "lines_alpha") + 0; lb = kv($0, "lines_beta") + 0
+        if (la > floodmax) floodmax = la
+        if (kv($0, "impl_beta") == "ours" && lb > floodmax) floodmax = lb
+        if (kv($0, "impl_beta") == "hb306" && lb > floodpeer) floodpeer = lb
+      }
       if (rec == "finish") tend = t
       next
     }
@@ -260,6 +266,7 @@ ch_report() {
       printf "client (after the first settle): unanswered %.1f s of %.1f s; longest outage %.1f s from +%.1f s (ep %d %s)\n", unserved / 1e6, (ps[np] - ps[k0]) / 1e6, worsto / 1e6, (worstoat - t0) / 1e6, episode_at(worstoat), eptype[episode_at(worstoat)]
       if (peerdue) printf "Heartbeat 3.0.6 taking over: answered again after %s ms (median of %d)\n", median(peerserved), peerdue
       printf "log lines:"; for (f in llast) printf " %s %d (worst %.0f/s over 2 s);", f, llast[f], lrate[f]; printf "\n"
+      if (nflood) printf "replay floods (1000 old frames in 1 s): %d, worst %d log lines written by one of our daemons for one%s\n", nflood, floodmax, floodpeer ? sprintf(" (Heartbeat 3.0.6: %d)", floodpeer) : ""
       if (ndst) printf "our daemons logged \"No local heartbeat\" (stalled for deadtime) %d time(s)\n", ndst
       if (peerslow) printf "Heartbeat 3.0.6 did not stop within 30 s of SIGTERM %d time(s) (killed; a peer figure)\n", peerslow
       if (peerexit) printf "Heartbeat 3.0.6 exited by itself %d time(s) (a peer figure, not a violation)\n", peerexit
