@@ -62,7 +62,7 @@ ch_report() {
   ch_daemon_stalls > "$DL_TMP/stalls"
   if [ -n "$CH_SANITIZED" ]; then rss_limit_kb=32768; else rss_limit_kb=8192; fi
   awk -v keepalive="$CH_KEEPALIVE_MS" -v slack="$CH_HEAL_SLACK_MS" -v seed="$CH_SEED" \
-      -v hb306slack="$CH_HB306_SLACK_MS" \
+      -v hb306slack="$CH_HB306_SLACK_MS" -v startup="$CH_STARTUP_SLACK_MS" \
       -v minutes="$CH_MINUTES" -v af="$CH_AUTO_FAILBACK" -v build="$CH_BUILDDIR" \
       -v rss_limit="$rss_limit_kb" -v sanitized="${CH_SANITIZED:-0}" \
       -v summary="$DL_TMP/summary" -v deadtime="$CH_DEADTIME_MS" '
@@ -81,6 +81,10 @@ ch_report() {
     # The worst sampler gap (µs) reported for the span [a, b] (a T line covers
     # the second before it): the machine itself stalled when it is large.
     function stall_in(a, b,   k, m) { m = 0; for (k = 1; k <= nstall; k++) if (stallt[k] >= a && stallt[k] <= b + 1000000 && stallg[k] > m) m = stallg[k]; return m }
+    # A fault healed by restarting a daemon (kill9, an exit of its own, a
+    # stop that had to be killed) is over only once the new daemon is up
+    # and has heard its peer: that takes one more start-up allowance.
+    function restart_extra(key) { return key ~ /^(kill9|daemon-exit|stop-timeout)\// ? startup * 1000 : 0 }
     function median(list,   n, a, i, j, x) {
       n = split(list, a, " "); if (n == 0) return "-"
       for (i = 2; i <= n; i++) { x = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
@@ -187,8 +191,10 @@ ch_report() {
       # sampler saw it): that is the environment, reported apart.
       for (i = 1; i <= no; i++) {
         s = ost[i]; e = oen[i]; base = ""; why = ""
-        ep = oepi[i]; g = grace + (epphase[ep] == "hb306" ? hb306slack * 1000 : 0)
-        for (w = 1; w <= nw; w++) if (ws[w] <= s && s <= we[w] + g) { if (base == "" || we[w] > base) base = we[w]; why = "heal of " wkey[w] " (ep " wep[w] ")" }
+        ep = oepi[i]; g = grace + (epphase[ep] == "hb306" ? hb306slack * 1000 : 0); wstart = 0
+        for (w = 1; w <= nw; w++) if (ws[w] <= s && s <= we[w] + g + restart_extra(wkey[w])) {
+          if (base == "" || we[w] + restart_extra(wkey[w]) > base) { base = we[w] + restart_extra(wkey[w]); healt = we[w]; why = "heal of " wkey[w] " (ep " wep[w] ")" }
+        }
         ep = oepi[i]
         odur[eptype[ep]] = odur[eptype[ep]] " " ms(e - s); to_[eptype[ep]]++
         if (base == "") {
@@ -203,13 +209,13 @@ ch_report() {
           continue
         }
         if (base > e) base = e
-        excess = e - base
+        excess = e - base; past = e > healt ? e - healt : 0
         if (excess > grace + (epphase[ep] == "hb306" ? hb306slack * 1000 : 0) && (stall = stall_in(base, e)) >= 100000)
-          olist[++nol] = sprintf("ep %d %s: %d ms, %d ms past the %s, excused: the machine stalled %d ms", ep, eptype[ep], ms(e - s), ms(excess), why, ms(stall))
+          olist[++nol] = sprintf("ep %d %s: %d ms, %d ms past the %s, excused: the machine stalled %d ms", ep, eptype[ep], ms(e - s), ms(past), why, ms(stall))
         else if (excess > grace + (epphase[ep] == "hb306" ? hb306slack * 1000 : 0))
-          viol("a", ep, sprintf("two holders for %d ms from +%.3f s, %d ms past the %s [%s]", ms(e - s), (s - t0) / 1e6, ms(excess), why, epact[ep]))
+          viol("a", ep, sprintf("two holders for %d ms from +%.3f s, %d ms past the %s [%s]", ms(e - s), (s - t0) / 1e6, ms(past), why, epact[ep]))
         else
-          olist[++nol] = sprintf("ep %d %s: %d ms (%d ms past the %s)", ep, eptype[ep], ms(e - s), ms(excess), why)
+          olist[++nol] = sprintf("ep %d %s: %d ms (%d ms past the %s)", ep, eptype[ep], ms(e - s), ms(past), why)
       }
       # (b): from each due move to the client answered again, looking no
       # further than the next episode (its faults are its own).
@@ -256,7 +262,7 @@ ch_report() {
       printf "build %s%s; sampler: %d samples, worst gap %d ms, %d gaps > 50 ms\n", build, sanitized ? " (sanitizers)" : "", samples, ms(worstgap), stalls
       printf "\n%-44s %8s %10s\n", "invariant", "checked", "violations"
       printf "%-44s %8d %10d\n", "a  two holders (no fault, or heal + " keepalive + slack " ms)", no, nviol["a"]
-      if (mixed) printf "   (+ %d ms after a heal while beta runs Heartbeat 3.0.6)\n", hb306slack
+      printf "   (+ %d ms when the heal is a daemon's restart%s)\n", startup, mixed ? sprintf(", + %d ms while beta runs Heartbeat 3.0.6", hb306slack) : ""
       printf "%-44s %8d %10d\n", "b  answered within deadtime+100 ms of a move", nd - peerdue, nviol["b"]
       printf "%-44s %8s %10d\n", "c  agent on a node without the VIP", "-", nviol["c"]
       printf "%-44s %8s %10d\n", "d  daemon crash, sanitizer, RSS", "-", nviol["d"]
