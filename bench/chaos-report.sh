@@ -262,7 +262,7 @@ ch_report() {
       printf "build %s%s; sampler: %d samples, worst gap %d ms, %d gaps > 50 ms\n", build, sanitized ? " (sanitizers)" : "", samples, ms(worstgap), stalls
       printf "\n%-44s %8s %10s\n", "invariant", "checked", "violations"
       printf "%-44s %8d %10d\n", "a  two holders (no fault, or heal + " keepalive + slack " ms)", no, nviol["a"]
-      printf "   (+ %d ms when the heal is a daemon's restart%s)\n", startup, mixed ? sprintf(", + %d ms while beta runs Heartbeat 3.0.6", hb306slack) : ""
+      printf "   (+ %d ms when the heal is a daemon restart%s)\n", startup, mixed ? sprintf(", + %d ms while beta runs Heartbeat 3.0.6", hb306slack) : ""
       printf "%-44s %8d %10d\n", "b  answered within deadtime+100 ms of a move", nd - peerdue, nviol["b"]
       printf "%-44s %8s %10d\n", "c  agent on a node without the VIP", "-", nviol["c"]
       printf "%-44s %8s %10d\n", "d  daemon crash, sanitizer, RSS", "-", nviol["d"]
