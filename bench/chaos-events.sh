@@ -38,12 +38,13 @@ ch_nap() { read -r -t "$1" -u "$CH_SLEEP_FD" _ 2>/dev/null; return 0; }
 
 # ch_sleep_ms MS: sleep, watching the daemons every 50 ms meanwhile.
 ch_sleep_ms() {
-  local T end; ch_now; end=$((T + $1 * 1000))
+  local T end left frac; ch_now; end=$((T + $1 * 1000))
   while ch_now; [ "$T" -lt "$end" ]; do
     ch_watch_daemons
-    local left=$(( (end - T) / 1000 ))
+    left=$(( (end - T) / 1000 ))
     [ "$left" -gt 50 ] && left=50
-    ch_nap "0.$(printf '%03d' "$left")"
+    printf -v frac '0.%03d' "$left"
+    ch_nap "$frac"
   done
 }
 
@@ -126,7 +127,7 @@ ch_start() {
 ch_reap() {
   local n=$1 how=$2 p=${CH_PID[$1]:-} rc
   [ -n "$p" ] || return 0
-  wait "$p" 2>/dev/null; rc=$?
+  { wait "$p"; } 2>/dev/null; rc=$?
   ch_journal "exit node=$n impl=${CH_IMPL[$n]} pid=$p how=$how status=$rc"
   CH_PID[$n]=; rm -f "$DL_TMP/pids/$n"
   return 0
@@ -161,6 +162,17 @@ ch_kill9() {
   [ "${CH_IMPL[$n]}" = hb306 ] && ch_kill_ns_heartbeats "$n"
   ch_reap "$n" kill
 }
+# ch_hb306_master NODE: the pid of the Debian heartbeat master running in
+# NODE's namespace (a heartbeat whose parent is not one), or "".
+ch_hb306_master() {
+  local q pp
+  for q in $(ip netns pids "$(lab_ns "$1")" 2>/dev/null); do
+    [ "$(readlink "/proc/$q/exe" 2>/dev/null)" = "$DEB_HB" ] || continue
+    pp=$(awk '{ print $4 }' "/proc/$q/stat" 2>/dev/null)
+    [ "$(readlink "/proc/$pp/exe" 2>/dev/null)" = "$DEB_HB" ] && continue
+    echo "$q"; return 0
+  done
+}
 ch_kill_ns_heartbeats() {
   local q exe
   for q in $(ip netns pids "$(lab_ns "$1")" 2>/dev/null); do
@@ -173,10 +185,14 @@ ch_kill_ns_heartbeats() {
 # its link goes down, and what a reboot loses is lost (the VIP and other
 # eth0 addresses, agent state, run directory).
 ch_crash() {
-  local n=$1 q
+  local n=$1 q pids
   CH_EXPECT[$n]=1
-  for q in $(ip netns pids "$(lab_ns "$n")" 2>/dev/null); do kill -KILL "$q" 2>/dev/null; done
+  pids=$(ip netns pids "$(lab_ns "$n")" 2>/dev/null)
+  for q in $pids; do [ "$q" = "${CH_PID[$n]:-}" ] || kill -KILL "$q" 2>/dev/null; done
+  [ -n "${CH_PID[$n]:-}" ] && kill -KILL "${CH_PID[$n]}" 2>/dev/null
   ch_reap "$n" crash
+  # Reap our own children among them quietly (bash reports killed jobs).
+  for q in $pids; do { wait "$q"; } 2>/dev/null; done
   lab_exec "$n" ip link set eth0 down
   # The agent's state before the address: the sampler must never see an
   # agent without its address because of the order of this wipe.
@@ -206,6 +222,18 @@ ch_watch_daemons() {
   local n
   for n in "${CH_NODES[@]}"; do
     if [ -n "${CH_PID[$n]:-}" ] && [ -z "${CH_EXPECT[$n]:-}" ] && ! ch_pid_alive "${CH_PID[$n]}"; then
+      # Heartbeat 3.0.6 restarts itself (after a partition, "Performing
+      # heartbeat restart exec."): the exec'd master forks a new one and
+      # exits. That is the same daemon going on under another pid.
+      if [ "${CH_IMPL[$n]}" = hb306 ]; then
+        local m; m=$(ch_hb306_master "$n")
+        if [ -n "$m" ]; then
+          wait "${CH_PID[$n]}" 2>/dev/null
+          ch_journal "note hb306-reexec node=$n old=${CH_PID[$n]} new=$m"
+          CH_PID[$n]=$m; echo "$m" > "$DL_TMP/pids/$n"
+          continue
+        fi
+      fi
       ch_reap "$n" unexpected
       ch_journal "fault kind=daemon-exit node=$n allow_overlap=1"
       CH_DOWN[$n]=1
@@ -214,7 +242,10 @@ ch_watch_daemons() {
       rm -f "$(cl_dir "$n")/fenced"
       ch_journal "fence node=$n impl=${CH_IMPL[$n]}"
       ch_crash "$n"
-      ch_nap 0.3
+      # A reboot takes longer than the dead interval (even a fresh node's):
+      # the peer sees a death, not a restart (that quicker case is
+      # tests/integration/rsc-standby-restart.sh).
+      ch_nap 3
       ch_boot "$n"
     fi
   done
@@ -239,13 +270,19 @@ ch_revive() {
 # node's (from our state directory): one machine, one identity, whichever
 # implementation runs on it.
 ch_hb306_conf() {
-  local n=$1 dir=$DL_TMP/$1-hb306
+  local n=$1 dir=$DL_TMP/$1-hb306 keep=$DL_TMP/$1-hb306.keep f
+  # deb_conf starts from an empty directory: keep the logs of an earlier
+  # phase (the journal's expectations count their lines).
+  mkdir -p "$keep"
+  for f in log debug stderr; do [ -f "$dir/$f" ] && mv "$dir/$f" "$keep/$f"; done
   _cl_hacf
   deb_conf "$n-hb306" "auth 1" "1 sha1 systole-test" -- "${CL_HACF[@]}" \
     "use_logd no" "crm off" "realtime off"
   printf '%s\n' "${CL_HARESOURCES[@]}" > "$dir/etc-ha.d/haresources"
   [ -n "$CH_CRC_KEY" ] && echo "2 crc" >> "$dir/etc-ha.d/authkeys"
   install -m 755 "$RT_AGENT_SRC" "$dir/etc-ha.d/resource.d/rsctest"
+  for f in log debug stderr; do [ -f "$keep/$f" ] && mv "$keep/$f" "$dir/$f"; done
+  rmdir "$keep"
   cp "$(cl_dir "$n")/state/hb_generation" "$(cl_dir "$n")/state/hb_uuid" "$dir/var-lib/" 2>/dev/null
   # Heartbeat 3.0.6 answers a failed stop with `pkill -9 heartbeat` and
   # `reboot -nf` (ResourceManager RecoverFromFailedStop): in its mount
@@ -379,7 +416,8 @@ ch_dead_re() { echo "node $1: is dead|Node $1: is dead"; }
 ev_crash() { # the holder (or the other) loses power for 0.3-3 s, then boots
   local n=$1 hold; hold=$(R 300 3000 "$2")
   ch_journal "act crash node=$n hold_ms=$hold"
-  ch_alive "$PEER" && ch_expect "$PEER" 0 "$(ch_dead_re "$n")"
+  # Dead, or back before its dead interval was over (a restart then).
+  ch_alive "$PEER" && ch_expect "$PEER" 0 "$(ch_dead_re "$n")|Heartbeat restart on node $n"
   ch_journal "fault kind=crash node=$n"
   ch_due "$n" dead
   ch_crash "$n"
@@ -577,7 +615,7 @@ ev_agent() {
     action=start
     ch_journal "act agent-$kind node=$n action=start mode=$mode holder=${holder:-none}"
     rt_mode "$n" app start "$mode"
-    ch_expect "$n" 0 "Giving up resources due to failure|failure of"
+    local off_n off_p; off_n=$(ch_log_lines "$n"); off_p=$(ch_log_lines "$PEER")
     if [ "$n" = "$holder" ]; then
       # Away first, then back: the start that fails is the one coming home.
       ch_tool "$n" hb_standby all >/dev/null 2>&1
@@ -587,6 +625,14 @@ ev_agent() {
       ch_tool "$holder" hb_standby all >/dev/null 2>&1
     fi
     ch_sleep_ms $((CH_AGENT_TIMEOUT_MS + 3000))
+    # The start only runs if the group was handed over: a request ignored
+    # as "Standby in progress" (an earlier exchange pending) starts nothing.
+    if ch_log_since "$n" "$off_n" "Standby in progress" || ch_log_since "$PEER" "$off_p" "Standby in progress"; then
+      ch_journal "note standby-not-accepted node=$n peer=$PEER"
+      ch_expect_at "$n" 1 "$off_n" "Giving up resources due to failure|failure of"
+    else
+      ch_expect_at "$n" 0 "$off_n" "Giving up resources due to failure|failure of"
+    fi
   fi
   rt_mode "$n" app "$action" ""
   ch_journal "note agent-restored node=$n action=$action"
@@ -609,8 +655,11 @@ ev_agent_hang() { ev_agent hang "$1"; }
 #   2 last-second       the frames of the last second (same generation, old
 #                       sequence numbers)
 #   3 old-shutdone      one shutdone of any node, 2 s old or more
+#   4 flood             one old status frame of the node 1000 times, 1 ms
+#                       apart: the log lines it costs are measured (journal
+#                       "note flood"), a log flood is an attacker's tool
 ev_replay() {
-  local n=$1 variant=$(( $4 % 4 )) list=$DL_TMP/replay.list idx="" T
+  local n=$1 variant=$(( $4 % 5 )) list=$DL_TMP/replay.list idx="" T
   case $variant in
   0)
     local delay whose
@@ -640,6 +689,21 @@ ev_replay() {
     ch_now; "$CH_REPLAY" list "$CH_PCAP" > "$list" 2>/dev/null
     idx=$(awk -v since=$((T - 1000000)) '$2 >= since { print $1 }' "$list" | tr '\n' ' ')
     ;;
+  4)
+    ch_journal "act replay node=$n variant=flood"
+    # A status of an earlier generation of the node if there is one (what
+    # receivers must drop as a replay), else an old one of this generation.
+    ch_now; "$CH_REPLAY" list "$CH_PCAP" > "$list" 2>/dev/null
+    CH_REPLAY_IDX=$(awk -v n="$n" -v before=$((T - 5000000)) '
+      $4 == "status" && $5 == n { last = $6; if ($2 <= before) { i[$6] = $1; g[++k] = $6 } }
+      END { for (j = k; j >= 1; j--) if (g[j] != last) { print i[g[j]]; exit } if (k) print i[g[k]] }' "$list")
+    local m before=() after=()
+    for m in "${CH_NODES[@]}"; do before+=("$(ch_log_lines "$m")"); done
+    ch_replay_send "$n" -r 1000 -i 1
+    ch_sleep_ms 1000
+    for m in "${CH_NODES[@]}"; do after+=("$(ch_log_lines "$m")"); done
+    ch_journal "note flood frames=1000 lines_alpha=$((after[0] - before[0])) lines_beta=$((after[1] - before[1])) impl_beta=${CH_IMPL[beta]}"
+    return 0 ;;
   3)
     ch_journal "act replay node=$n variant=old-shutdone"
     ch_replay_pick shutdone "" 2000000 "$3"

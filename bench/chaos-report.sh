@@ -41,14 +41,28 @@ ch_sanitizer_reports() {
   done
 }
 
+# ch_daemon_stalls: "EPOCH_US FILE" for every "No local heartbeat" of our
+# daemons: a daemon that could not send its own heartbeat for deadtime was
+# not scheduled (or blocked); its peer's takeover is then a partition's.
+ch_daemon_stalls() {
+  local f line
+  for f in "$DL_TMP"/alpha/log "$DL_TMP"/beta/log; do
+    [ -f "$f" ] || continue
+    grep -F "No local heartbeat" "$f" | while read -r line; do
+      echo "$(date -d "$(echo "$line" | awk '{ print $1, $2, $3 }')" +%s)000000 ${f#"$DL_TMP"/}"
+    done
+  done
+}
+
 ch_report() {
   local exp=$DL_TMP/expect.results san=$DL_TMP/sanitizer rss_limit_kb
   ch_expect_results > "$exp"
   ch_sanitizer_reports > "$san"
   [ -f "$DL_TMP/loglines" ] || : > "$DL_TMP/loglines"
+  ch_daemon_stalls > "$DL_TMP/stalls"
   if [ -n "$CH_SANITIZED" ]; then rss_limit_kb=32768; else rss_limit_kb=8192; fi
   awk -v keepalive="$CH_KEEPALIVE_MS" -v slack="$CH_HEAL_SLACK_MS" -v seed="$CH_SEED" \
-      -v hb306slack="$CH_HB306_SLACK_MS" \
+      -v hb306slack="$CH_HB306_SLACK_MS" -v startup="$CH_STARTUP_SLACK_MS" \
       -v minutes="$CH_MINUTES" -v af="$CH_AUTO_FAILBACK" -v build="$CH_BUILDDIR" \
       -v rss_limit="$rss_limit_kb" -v sanitized="${CH_SANITIZED:-0}" \
       -v summary="$DL_TMP/summary" -v deadtime="$CH_DEADTIME_MS" '
@@ -67,6 +81,10 @@ ch_report() {
     # The worst sampler gap (µs) reported for the span [a, b] (a T line covers
     # the second before it): the machine itself stalled when it is large.
     function stall_in(a, b,   k, m) { m = 0; for (k = 1; k <= nstall; k++) if (stallt[k] >= a && stallt[k] <= b + 1000000 && stallg[k] > m) m = stallg[k]; return m }
+    # A fault healed by restarting a daemon (kill9, an exit of its own, a
+    # stop that had to be killed) is over only once the new daemon is up
+    # and has heard its peer: that takes one more start-up allowance.
+    function restart_extra(key) { return key ~ /^(kill9|daemon-exit|stop-timeout)\// ? startup * 1000 : 0 }
     function median(list,   n, a, i, j, x) {
       n = split(list, a, " "); if (n == 0) return "-"
       for (i = 2; i <= n; i++) { x = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
@@ -105,6 +123,12 @@ ch_report() {
       if (rec == "settled") { settle[eptype[ep]] = settle[eptype[ep]] " " kv($0, "ms") }
       if (rec == "unsettled") { uns[eptype[ep]]++; nuns++; viol("u", ep, "not settled " kv($0, "after_ms") " ms after the fault: vip " kv($0, "vip") " agent " kv($0, "agent") " alive " kv($0, "alive") " probe " kv($0, "probe")) }
       if (rec == "fence") fences[eptype[ep]]++
+      if (rec == "note" && $4 == "flood") {
+        nflood++; la = kv($0, "lines_alpha") + 0; lb = kv($0, "lines_beta") + 0
+        if (la > floodmax) floodmax = la
+        if (kv($0, "impl_beta") == "ours" && lb > floodmax) floodmax = lb
+        if (kv($0, "impl_beta") == "hb306" && lb > floodpeer) floodpeer = lb
+      }
       if (rec == "finish") tend = t
       next
     }
@@ -149,6 +173,7 @@ ch_report() {
       next
     }
     FILENAME == ARGV[6] { viol("d", 0, "sanitizer report: " $0); next }
+    FILENAME == ARGV[8] { ndst++; dstt[ndst] = $1; dstf[ndst] = $2; next }   # daemon stalls
     FILENAME == ARGV[7] {          # log lengths: T L FILE LINES, every 2 s
       f = $3; sub(/.*\/systole-[^\/]*\//, "", f)
       if ((f in llast) && $1 > lt[f]) { r = ($4 - llast[f]) * 1e6 / ($1 - lt[f]); if (r > lrate[f]) lrate[f] = r }
@@ -166,38 +191,46 @@ ch_report() {
       # sampler saw it): that is the environment, reported apart.
       for (i = 1; i <= no; i++) {
         s = ost[i]; e = oen[i]; base = ""; why = ""
-        ep = oepi[i]; g = grace + (epphase[ep] == "hb306" ? hb306slack * 1000 : 0)
-        for (w = 1; w <= nw; w++) if (ws[w] <= s && s <= we[w] + g) { if (base == "" || we[w] > base) base = we[w]; why = "heal of " wkey[w] " (ep " wep[w] ")" }
+        ep = oepi[i]; g = grace + (epphase[ep] == "hb306" ? hb306slack * 1000 : 0); wstart = 0
+        for (w = 1; w <= nw; w++) if (ws[w] <= s && s <= we[w] + g + restart_extra(wkey[w])) {
+          if (base == "" || we[w] + restart_extra(wkey[w]) > base) { base = we[w] + restart_extra(wkey[w]); healt = we[w]; why = "heal of " wkey[w] " (ep " wep[w] ")" }
+        }
         ep = oepi[i]
         odur[eptype[ep]] = odur[eptype[ep]] " " ms(e - s); to_[eptype[ep]]++
         if (base == "") {
           stall = stall_in(s - 3000000, s)
+          dstall = ""; for (k = 1; k <= ndst; k++) if (dstt[k] >= s - 3000000 && dstt[k] <= s + 2000000) dstall = dstf[k]
           if (stall >= (deadtime - keepalive) * 1000)
             olist[++nol] = sprintf("ep %d %s: %d ms with no fault, excused: the machine stalled %d ms", ep, eptype[ep], ms(e - s), ms(stall))
+          else if (dstall != "")
+            olist[++nol] = sprintf("ep %d %s: %d ms with no fault, excused: %s says \"No local heartbeat\" (the daemon was not scheduled for deadtime)", ep, eptype[ep], ms(e - s), dstall)
           else
             viol("a", ep, sprintf("two holders for %d ms from +%.3f s that no fault explains [%s]", ms(e - s), (s - t0) / 1e6, epact[ep]))
           continue
         }
         if (base > e) base = e
-        excess = e - base
+        excess = e - base; past = e > healt ? e - healt : 0
         if (excess > grace + (epphase[ep] == "hb306" ? hb306slack * 1000 : 0) && (stall = stall_in(base, e)) >= 100000)
-          olist[++nol] = sprintf("ep %d %s: %d ms, %d ms past the %s, excused: the machine stalled %d ms", ep, eptype[ep], ms(e - s), ms(excess), why, ms(stall))
+          olist[++nol] = sprintf("ep %d %s: %d ms, %d ms past the %s, excused: the machine stalled %d ms", ep, eptype[ep], ms(e - s), ms(past), why, ms(stall))
         else if (excess > grace + (epphase[ep] == "hb306" ? hb306slack * 1000 : 0))
-          viol("a", ep, sprintf("two holders for %d ms from +%.3f s, %d ms past the %s [%s]", ms(e - s), (s - t0) / 1e6, ms(excess), why, epact[ep]))
+          viol("a", ep, sprintf("two holders for %d ms from +%.3f s, %d ms past the %s [%s]", ms(e - s), (s - t0) / 1e6, ms(past), why, epact[ep]))
         else
-          olist[++nol] = sprintf("ep %d %s: %d ms (%d ms past the %s)", ep, eptype[ep], ms(e - s), ms(excess), why)
+          olist[++nol] = sprintf("ep %d %s: %d ms (%d ms past the %s)", ep, eptype[ep], ms(e - s), ms(past), why)
       }
-      # (b): from each due move to the client answered again.
+      # (b): from each due move to the client answered again, looking no
+      # further than the next episode (its faults are its own).
       for (i = 1; i <= nd; i++) {
-        t = dt[i]; lim = t + dbud[i] * 1000; served = 0; outage = 0
+        t = dt[i]; lim = t + dbud[i] * 1000; served = 0; outage = 0; ep = dep[i]
+        stop = 9e18; for (b = 1; b <= nb; b++) if (bep[b] > ep) { stop = bt[b]; break }
         for (k = 1; k <= np; k++) {
           if (ps[k] < t) continue
+          if (ps[k] >= stop) break
           if (ps[k] > lim && !outage) break
           if (!pok[k] && !outage && ps[k] <= lim) { outage = 1; continue }
           if (outage && pok[k]) { served = pd[k] - t; outage = 0; if (ps[k] > lim) break }
         }
         if (outage) served = -1
-        ep = dep[i]; td[eptype[ep]]++
+        td[eptype[ep]]++
         if (dtimpl[i] == "hb306") { peerdue++ }
         if (served < 0 || served > dbud[i] * 1000) {
           txt = sprintf("%s -> %s: client not answered again within %d ms (%s) [%s]", dfrom[i], dto[i], dbud[i], served < 0 ? "not at all before the probe ended" : ms(served) " ms", epact[ep])
@@ -229,7 +262,7 @@ ch_report() {
       printf "build %s%s; sampler: %d samples, worst gap %d ms, %d gaps > 50 ms\n", build, sanitized ? " (sanitizers)" : "", samples, ms(worstgap), stalls
       printf "\n%-44s %8s %10s\n", "invariant", "checked", "violations"
       printf "%-44s %8d %10d\n", "a  two holders (no fault, or heal + " keepalive + slack " ms)", no, nviol["a"]
-      if (mixed) printf "   (+ %d ms after a heal while beta runs Heartbeat 3.0.6)\n", hb306slack
+      printf "   (+ %d ms when the heal is a daemon restart%s)\n", startup, mixed ? sprintf(", + %d ms while beta runs Heartbeat 3.0.6", hb306slack) : ""
       printf "%-44s %8d %10d\n", "b  answered within deadtime+100 ms of a move", nd - peerdue, nviol["b"]
       printf "%-44s %8s %10d\n", "c  agent on a node without the VIP", "-", nviol["c"]
       printf "%-44s %8s %10d\n", "d  daemon crash, sanitizer, RSS", "-", nviol["d"]
@@ -239,6 +272,8 @@ ch_report() {
       printf "client (after the first settle): unanswered %.1f s of %.1f s; longest outage %.1f s from +%.1f s (ep %d %s)\n", unserved / 1e6, (ps[np] - ps[k0]) / 1e6, worsto / 1e6, (worstoat - t0) / 1e6, episode_at(worstoat), eptype[episode_at(worstoat)]
       if (peerdue) printf "Heartbeat 3.0.6 taking over: answered again after %s ms (median of %d)\n", median(peerserved), peerdue
       printf "log lines:"; for (f in llast) printf " %s %d (worst %.0f/s over 2 s);", f, llast[f], lrate[f]; printf "\n"
+      if (nflood) printf "replay floods (1000 old frames in 1 s): %d, worst %d log lines written by one of our daemons for one%s\n", nflood, floodmax, floodpeer ? sprintf(" (Heartbeat 3.0.6: %d)", floodpeer) : ""
+      if (ndst) printf "our daemons logged \"No local heartbeat\" (stalled for deadtime) %d time(s)\n", ndst
       if (peerslow) printf "Heartbeat 3.0.6 did not stop within 30 s of SIGTERM %d time(s) (killed; a peer figure)\n", peerslow
       if (peerexit) printf "Heartbeat 3.0.6 exited by itself %d time(s) (a peer figure, not a violation)\n", peerexit
       printf "RSS: largest %d KiB; largest growth of one daemon %d KiB over %.0f s (limit %d KiB)\n", rssmax, worstg, worstlife, rss_limit
@@ -264,6 +299,6 @@ ch_report() {
       for (q = 1; q <= 6; q++) print "violations_" inv[q], nviol[inv[q]] + 0 > summary
       for (i = 1; i <= nv; i++) print "violation " vline[i] > summary
       exit tot ? 1 : 0
-    }' "$CH_JOURNAL" "$CH_WATCH_OUT" "$CH_PROBE_OUT" "$DL_TMP/rss" "$exp" "$san" "$DL_TMP/loglines" | tee "$DL_TMP/report"
+    }' "$CH_JOURNAL" "$CH_WATCH_OUT" "$CH_PROBE_OUT" "$DL_TMP/rss" "$exp" "$san" "$DL_TMP/loglines" "$DL_TMP/stalls" | tee "$DL_TMP/report"
   return "${PIPESTATUS[0]}"
 }
