@@ -70,9 +70,15 @@ hb_member_time_add (gint64 t, gint64 delta)
 }
 
 static inline guint64
+hb_member_elapsed_us (gint64 now_us, gint64 then_us)
+{
+  return now_us > then_us ? (guint64) now_us - (guint64) then_us : 0;
+}
+
+static inline guint64
 hb_member_elapsed_ms (gint64 now_us, gint64 then_us)
 {
-  return now_us > then_us ? ((guint64) now_us - (guint64) then_us) / G_TIME_SPAN_MILLISECOND : 0;
+  return hb_member_elapsed_us (now_us, then_us) / G_TIME_SPAN_MILLISECOND;
 }
 
 /* membership.c */

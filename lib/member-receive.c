@@ -298,7 +298,8 @@ confirm_run (const HbMembership *m, MemberNode *node, const HbMemberPacket *pkt,
       node->first_live_seq = pkt->seq;
       node->first_live_us = now_us;
     }
-  else if (pkt->seq > node->first_live_seq && now_us - node->first_live_us >= m->keepalive_us)
+  else if (pkt->seq > node->first_live_seq
+           && hb_member_elapsed_us (now_us, node->first_live_us) >= (guint64) m->keepalive_us)
     {
       node->confirmed = TRUE;
     }

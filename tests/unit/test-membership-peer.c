@@ -93,6 +93,31 @@ test_confirmation_rules (Fx *fx, gconstpointer data)
   g_assert_false (hb_membership_generation_confirmed (fx->m, "nobody"));
 }
 
+/* The caller's clock is any gint64: one that steps back (even to the start
+ * of the range) measures no time, so it confirms nothing, and the far ends
+ * of the range neither overflow (UBSan aborts) nor confirm early. Found by
+ * fuzz-proto. */
+static void
+test_confirmation_clock_extremes (Fx *fx, gconstpointer data)
+{
+  HbMemberPacket st = fx_pkt ("node2", "eth0", TRUE, 1, 5);
+  gint64 first = G_MAXINT64 - 5 * G_TIME_SPAN_SECOND;
+
+  (void) data;
+  hb_membership_set_local_status (fx->m, fx->now, HB_NODE_STATUS_UP, fx->ev);
+  g_assert_cmpint (hb_membership_receive (fx->m, first, &st, fx->ev), ==, HB_MEMBER_PROCESS);
+  st.seq = 2;
+  g_assert_cmpint (hb_membership_receive (fx->m, G_MININT64, &st, fx->ev), ==, HB_MEMBER_PROCESS);
+  g_assert_false (hb_membership_generation_confirmed (fx->m, "node2"));
+  st.seq = 3;
+  g_assert_cmpint (hb_membership_receive (fx->m, first + KEEPALIVE_MS * MS - 1, &st, fx->ev), ==,
+                   HB_MEMBER_PROCESS);
+  g_assert_false (hb_membership_generation_confirmed (fx->m, "node2"));
+  st.seq = 4;
+  g_assert_cmpint (hb_membership_receive (fx->m, G_MAXINT64, &st, fx->ev), ==, HB_MEMBER_PROCESS);
+  g_assert_true (hb_membership_generation_confirmed (fx->m, "node2"));
+}
+
 typedef struct
 {
   const char *name;
@@ -300,6 +325,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   FX_TEST ("/membership/peer/replayed-shutdone-unconfirmed", test_replayed_shutdone_unconfirmed);
   FX_TEST ("/membership/peer/confirmation-rules", test_confirmation_rules);
+  FX_TEST ("/membership/peer/confirmation-clock-extremes", test_confirmation_clock_extremes);
   FX_TEST ("/membership/peer/record-and-seed", test_record_and_seed);
   FX_TEST ("/membership/peer/seed-generation-only", test_seed_generation_only);
   FX_TEST ("/membership/peer/shutdone-then-alive", test_shutdone_then_alive);
