@@ -397,8 +397,21 @@ hb_api_response_append_error (GString *out, HbApiError code, const char *message
   if (out->len - start > HB_API_MAX_LINE)
     {
       gsize cut = start + HB_API_MAX_LINE;
+      gsize lead = cut;
 
-      /* Do not split a %XX sequence: back up to before it. */
+      /* Do not split a UTF-8 character (bytes from 0x80 up travel unescaped):
+       * when the first byte cut off continues one, cut before its first byte.
+       * Continuation bytes without a first byte (not UTF-8) stay as they are:
+       * backing up over them could split an escape. */
+      for (guint back = 0; back < 3 && ((guchar) out->str[lead] & 0xc0) == 0x80; back++)
+        {
+          lead--;
+        }
+      if (((guchar) out->str[lead] & 0xc0) == 0xc0)
+        {
+          cut = lead;
+        }
+      /* Nor a %XX sequence: back up to before it. */
       for (gsize back = 1; back <= 2; back++)
         {
           if (out->str[cut - back] == '%')

@@ -124,9 +124,9 @@ gboolean hb_api_hold_from_string (const char *text, HbApiHold *hold_out);
  * HB_API_MAX_LINE. */
 gboolean hb_api_response_append_row (GString *out, const char *const *fields, GError **error);
 void hb_api_response_append_ok (GString *out);
-/* "ERR CODE TEXT"; a text too long for the line is cut (at a character
- * boundary of the escaped form) rather than failing, so an error can always
- * be sent. `code` must be a wire code. */
+/* "ERR CODE TEXT"; a text too long for the line is cut (never inside a %XX
+ * of the escaped form, nor inside a UTF-8 character) rather than failing, so
+ * an error can always be sent. `code` must be a wire code. */
 void hb_api_response_append_error (GString *out, HbApiError code, const char *message);
 
 /* ---- responses: parsing (client side) -------------------------------------------- */

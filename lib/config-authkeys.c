@@ -45,9 +45,11 @@ hb_authkeys_auth (HbConfigBuilder *b, char **words, guint line)
 
   if (g_strv_length (words) < 2 || !g_ascii_isdigit (words[1][words[1][0] == '-']))
     {
-      g_autofree char *text = g_strjoinv (" ", words);
+      /* Only the word in N's place is shown: a line like "auth sha1 KEY"
+       * holds a key after it. */
       hb_config_err (b, HB_CONFIG_ERROR_AUTH, hb_authkeys_file (b), line,
-                     "Invalid auth line [%s]: expected auth N", text);
+                     "Invalid auth line [auth%s%s%s]: expected auth N", words[1] != NULL ? " " : "",
+                     words[1] != NULL ? words[1] : "", words[1] != NULL && words[2] != NULL ? " ..." : "");
       return;
     }
   /* Heartbeat reads "auth %d" and ignores the rest: so do we, aloud. */

@@ -47,6 +47,9 @@ parse_seconds (const char *s, guint *ms)
   return TRUE;
 }
 
+/* A dotted quad as inet_pton() reads it (keepalived and ipvsadm do): no
+ * leading zeros, so each address has one spelling and two spellings are
+ * never two services. */
 static gboolean
 parse_ipv4 (const char *s)
 {
@@ -59,7 +62,9 @@ parse_ipv4 (const char *s)
     }
   for (guint i = 0; i < 4; i++)
     {
-      if (strlen (parts[i]) > 3 || !parse_uint (parts[i], 255, &v))
+      gsize len = strlen (parts[i]);
+
+      if (len > 3 || (len > 1 && parts[i][0] == '0') || !parse_uint (parts[i], 255, &v))
         {
           return FALSE;
         }

@@ -6,6 +6,8 @@
  *     line of it (and every warning) starts with "f.conf:LINE: " for a LINE
  *     of the file, and is printable (valid UTF-8, no control characters);
  *   - a configuration's dump parses back to the same dump;
+ *   - every address is a dotted quad in inet_pton()'s one spelling (what
+ *     ipvsadm and the kernel's listings print), so no two differ in spelling only;
  *   - the backend checks fail exactly with an error naming the file;
  *   - the IPVS plan round-trips: the commands that build the table from
  *     nothing, read back as `ipvsadm -S` output, are the table, and in sync.
@@ -14,6 +16,7 @@
 #include "lvsconf-private.h"
 #include "lvs-plan.h"
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,6 +169,33 @@ check_nft_plan (const HbLvsConfig *config)
   g_free (hb_lvs_plan_nft_ruleset (table, want, FALSE));
 }
 
+static gboolean
+is_canonical_ipv4 (const char *addr)
+{
+  struct in_addr in;
+  char back[INET_ADDRSTRLEN];
+
+  return inet_pton (AF_INET, addr, &in) == 1 && inet_ntop (AF_INET, &in, back, sizeof back) != NULL
+         && strcmp (addr, back) == 0;
+}
+
+static void
+check_addresses (const HbLvsConfig *config)
+{
+  for (guint i = 0; i < config->services->len; i++)
+    {
+      const HbLvsService *svc = g_ptr_array_index (config->services, i);
+
+      require (is_canonical_ipv4 (svc->addr) && svc->port != 0);
+      for (guint j = 0; j < svc->reals->len; j++)
+        {
+          const HbLvsReal *r = g_ptr_array_index (svc->reals, j);
+
+          require (is_canonical_ipv4 (r->addr) && r->port != 0);
+        }
+    }
+}
+
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 
 int
@@ -195,6 +225,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
     }
   require (config->services->len > 0);
   check_dump_round_trip (config);
+  check_addresses (config);
   check_backend (config, HB_LVS_BACKEND_IPVS, max_line);
   check_backend (config, HB_LVS_BACKEND_NFTABLES, max_line);
   check_ipvs_plan (config);

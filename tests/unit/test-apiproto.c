@@ -381,6 +381,53 @@ test_response_error_truncated (void)
     }
 }
 
+/* A UTF-8 message cut to fit stays UTF-8 (the client prints it as its error):
+ * the cut never falls inside a character, whatever the offset. The fuzz-api
+ * target checks this property; found there by reading the cut's code. */
+static void
+test_response_error_truncated_utf8 (void)
+{
+  for (guint pad = 0; pad < 4; pad++)
+    {
+      g_autoptr (GString) message = g_string_new (NULL);
+      g_autoptr (GString) out = g_string_new (NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (HbApiResponse) response = NULL;
+
+      g_string_append_len (message, "ppp", pad);
+      while (message->len < 2 * HB_API_MAX_LINE)
+        {
+          g_string_append (message, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"); /* é € 😀 */
+        }
+      hb_api_response_append_error (out, HB_API_ERROR_FAILED, message->str);
+      g_assert_cmpuint (out->len, <=, HB_API_MAX_LINE + 1);
+      response = feed_text (out->str, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_str_has_prefix (message->str, response->message));
+      g_assert_cmpuint (strlen (response->message), >, HB_API_MAX_LINE - 20);
+      g_assert_true (g_utf8_validate (response->message, -1, NULL));
+    }
+}
+
+/* Not UTF-8: a stray continuation byte right after an escape at the cut.
+ * Backing up over it cut the escape in two (found by fuzz-api). */
+static void
+test_response_error_truncated_stray_byte (void)
+{
+  g_autofree char *pad = g_strnfill (HB_API_MAX_LINE - strlen ("ERR failed ") - 3, 'a');
+  g_autofree char *message = g_strconcat (pad, "\n\x8d\x8d tail", NULL);
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HbApiResponse) response = NULL;
+
+  hb_api_response_append_error (out, HB_API_ERROR_FAILED, message);
+  g_assert_cmpuint (out->len, <=, HB_API_MAX_LINE + 1);
+  response = feed_text (out->str, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (message, response->message));
+  g_assert_cmpuint (strlen (response->message), ==, strlen (pad) + 1);
+}
+
 static void
 test_response_row_too_long (void)
 {
@@ -504,6 +551,8 @@ main (int argc, char **argv)
   add_table ("/apiproto/response/error", error_cases, G_N_ELEMENTS (error_cases),
              sizeof error_cases[0], test_response_error_round_trip);
   g_test_add_func ("/apiproto/response/error-truncated", test_response_error_truncated);
+  g_test_add_func ("/apiproto/response/error-truncated-utf8", test_response_error_truncated_utf8);
+  g_test_add_func ("/apiproto/response/error-truncated-stray-byte", test_response_error_truncated_stray_byte);
   g_test_add_func ("/apiproto/response/row-too-long", test_response_row_too_long);
   add_table ("/apiproto/response/bad", bad_responses, G_N_ELEMENTS (bad_responses),
              sizeof bad_responses[0], test_response_bad);

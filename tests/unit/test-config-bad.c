@@ -145,6 +145,9 @@ static const BadCase cases[] = {
   { "authkeys/auth-alone", .authkeys = "auth\n1 crc\n", .code = E (AUTH), "authkeys", 1,
     "Invalid auth line [auth]: expected auth N", 2 },
   { "authkeys/auth-no-number", .authkeys = "auth\t\n1 crc\n", .code = E (AUTH), "authkeys", 1, "Invalid auth line [auth]", 2 },
+  /* Found by fuzz-authkeys: a malformed auth line was echoed whole, key included. */
+  { "authkeys/auth-line-hides-rest", .authkeys = "auth sha1 s3cret\n1 crc\n", .code = E (AUTH), "authkeys", 1,
+    "Invalid auth line [auth sha1 ...]: expected auth N", 2, .forbidden = "s3cret" },
   { "authkeys/auth-16", .authkeys = "auth 16\n1 crc\n", .code = E (AUTH), "authkeys", 1, "Invalid authnum [16]: expected 0-15", 2 },
   { "authkeys/auth-word", .authkeys = "auth one\n1 crc\n", .code = E (AUTH), "authkeys", 1, "Invalid auth line [auth one]: expected auth N", 2 },
   { "authkeys/key-16", .authkeys = "auth 1\n1 crc\n16 crc\n", .code = E (AUTH), "authkeys", 3, "Invalid authnum [16]" },

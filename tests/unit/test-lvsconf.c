@@ -166,6 +166,12 @@ static const BadInput bad_inputs[] = {
     "t.conf:1: 'virtual_server' must be followed by a '{' block" },
   { "bad-vip", "virtual_server 192.0.2.300 80 {\n}\n", HB_LVS_CONF_ERROR_BAD_VALUE,
     "t.conf:1: 'virtual_server 192.0.2.300': not an IPv4 address" },
+  /* inet_pton() (keepalived, ipvsadm) refuses leading zeros; accepted, 192.0.2.01
+   * would be a second service for the kernel's 192.0.2.1, never matched again. */
+  { "vip-leading-zero", "virtual_server 192.0.2.01 80 {\n}\n", HB_LVS_CONF_ERROR_BAD_VALUE,
+    "t.conf:1: 'virtual_server 192.0.2.01': not an IPv4 address" },
+  { "real-leading-zero", VS " real_server 198.51.100.001 80 {\n }\n}\n", HB_LVS_CONF_ERROR_BAD_VALUE,
+    "t.conf:2: 'real_server 198.51.100.001': not an IPv4 address" },
   { "bad-port", "virtual_server 192.0.2.1 65536 {\n}\n", HB_LVS_CONF_ERROR_BAD_VALUE,
     "t.conf:1: 'virtual_server 192.0.2.1 65536': port must be 1 to 65535" },
   { "port-missing", "virtual_server 192.0.2.1 {\n}\n", HB_LVS_CONF_ERROR_MISSING_VALUE,
