@@ -109,21 +109,29 @@ receive_ping (MemberNode *node, gint64 now_us, GPtrArray *out)
 /* §1.9: a higher generation means the peer restarted: forget its seqs.
  * The first generation of a node we never heard is no restart (Heartbeat
  * logs nothing), unless we declared it dead meanwhile: it started behind a
- * partition and may hold groups, so the event goes out, without a log text. */
+ * partition and may hold groups, so the event goes out, at debug severity
+ * (Heartbeat logs nothing there either; a debug level shows it). */
 static void
 restart_node (MemberNode *node, const HbMemberPacket *pkt, GPtrArray *out)
 {
-  if (node->gen != 0 || node->declared_dead)
+  HbMemberEvent *ev = NULL;
+
+  if (node->gen != 0)
     {
-      HbMemberEvent *ev = hb_member_emit (out, HB_MEMBER_EVENT_NODE_RESTART,
-                                          HB_MEMBER_SEVERITY_INFO, node,
-                                          node->gen != 0 ? "Heartbeat restart on node %s" : "%.0s",
-                                          node->name);
-      if (ev != NULL)
-        {
-          ev->gen = pkt->gen;
-          ev->old_gen = node->gen;
-        }
+      ev = hb_member_emit (out, HB_MEMBER_EVENT_NODE_RESTART, HB_MEMBER_SEVERITY_INFO, node,
+                           "Heartbeat restart on node %s", node->name);
+    }
+  else if (node->declared_dead)
+    {
+      ev = hb_member_emit (out, HB_MEMBER_EVENT_NODE_RESTART, HB_MEMBER_SEVERITY_DEBUG, node,
+                           "First heartbeat from node %s (generation %" G_GUINT64_FORMAT
+                           ") after it was declared dead: it started behind a partition",
+                           node->name, pkt->gen);
+    }
+  if (ev != NULL)
+    {
+      ev->gen = pkt->gen;
+      ev->old_gen = node->gen;
     }
   node->gen = pkt->gen;
   node->confirmed = FALSE; /* the new run has to show it is live */
