@@ -132,6 +132,7 @@ tk_peer_dead (HbTakeover *t)
   t->peer_alive = FALSE;
   t->peer_restarting = FALSE;
   t->heal_pending = FALSE;
+  t->hb306_heal_at = 0;
   t->self_restarting = FALSE; /* what we found running is ours to keep */
   for (guint i = 0; i < t->groups->len; i++)
     {
@@ -172,6 +173,8 @@ hb_takeover_peer_restarted (HbTakeover *t, gint64 now_us, GPtrArray *actions)
   t->peer_heard = FALSE;
   t->other_stable = FALSE;
   t->heal_pending = FALSE;
+  t->hb306_heal_at = 0;
+  t->peer_systole = FALSE; /* a new run: it may be another implementation */
   if (t->comm_is_up && t->rstate != TK_R_INIT && !t->shutting_down)
     {
       /* Its `starting` may have been lost (it restarted behind a partition
@@ -383,6 +386,7 @@ tk_resolve_duplicates (HbTakeover *t)
         }
     }
   t->self_restarting = FALSE;
+  t->hb306_heal_at = 0; /* the peer's holdings are here */
   tk_job_submit (t, job);
   if (kept)
     {
@@ -439,6 +443,22 @@ tk_legacy_reclaim (HbTakeover *t)
     }
 }
 
+/* Groups we hold that we started while the peer was dead or gone. */
+static gboolean
+tk_holds_taken (const HbTakeover *t)
+{
+  for (guint i = 0; i < t->groups->len; i++)
+    {
+      const TkGroup *g = g_ptr_array_index (t->groups, i);
+
+      if (tk_group_held (g) && g->taken)
+        {
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 void
 tk_partition_healed (HbTakeover *t)
 {
@@ -449,9 +469,53 @@ tk_partition_healed (HbTakeover *t)
   if (t->nice)
     {
       tk_send_resources_held (t, tk_is_stable (t), NULL);
+      if (!t->peer_systole && tk_holds_taken (t))
+        {
+          t->hb306_heal_at = t->now > G_MAXINT64 - HB306_HEAL_WAIT_US ? G_MAXINT64
+                                                                   : t->now + HB306_HEAL_WAIT_US;
+        }
       return;
     }
   tk_legacy_reclaim (t);
+}
+
+/* A Heartbeat 3.0.6 peer never lists its groups, nor answers ours: the node
+ * that notices a partition heal restarts itself 2 s later (giving up every
+ * group, `resource rsc_hold=none info=shutdown` first), and the node that
+ * did not notice (a one-way partition: it heard us all along) keeps what it
+ * ran. So when the peer sent no holdings within HB306_HEAL_WAIT_US of the
+ * heal, it did not notice and still runs the groups we took over meanwhile:
+ * we stop our copies, as Heartbeat would in our place (it restarts), but
+ * without bouncing the groups that never moved. */
+void
+tk_hb306_heal_expired (HbTakeover *t)
+{
+  TkJob *job;
+
+  if (!t->nice || !t->heal_pending || t->peer_systole || t->peer_dead || t->peer_left
+      || t->shutting_down)
+    {
+      return;
+    }
+  t->heal_pending = FALSE;
+  job = tk_job_new (TK_JOB_HEAL, HB_RSC_NONE, NULL);
+  tk_log (t, HB_TAKEOVER_LOG_WARN,
+          "%s (Heartbeat 3.0.6: it lists no groups) did not restart after the partition healed, so "
+          "it kept its groups: stopping the ones taken over from it meanwhile.",
+          t->peer);
+  for (guint i = 0; i < t->groups->len; i++)
+    {
+      TkGroup *g = tk_group (t, i);
+
+      if (!tk_group_held (g) || !g->taken || g->state == HB_GROUP_UNSTOPPABLE)
+        {
+          continue;
+        }
+      tk_log_split (t, g->key, t->peer, t->local);
+      tk_job_add (job, i);
+      tk_group_want (t, i, FALSE);
+    }
+  tk_job_submit (t, job);
 }
 
 void

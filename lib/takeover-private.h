@@ -138,6 +138,8 @@ struct _HbTakeover
   gboolean self_restarting;  /* we found groups running at startup */
   gboolean peer_restarting;  /* it sent `starting` and is not stable yet */
   gboolean heal_pending;     /* resolve duplicates on the next peer holdings */
+  gboolean peer_systole;     /* a full `resource` of its run listed groups (held_keys) */
+  gint64 hb306_heal_at;      /* 0 = none: a 3.0.6 peer did not restart after a heal */
   gboolean facts_changed;    /* a split brain flag was cleared: tell the peer */
 
   guint ping_reachable;
@@ -170,6 +172,11 @@ void tk_job_add (TkJob *job, guint index);
 void tk_job_submit (HbTakeover *t, TkJob *job);
 void tk_job_want_class (HbTakeover *t, TkJob *job, HbRsc mask, gboolean run);
 void tk_send_resources_held (HbTakeover *t, gboolean stable, const char *info);
+/* How long a Heartbeat 3.0.6 peer gets, after a partition heal, to show it
+ * noticed it too (it restarts itself 2 s after it notices, within a
+ * keepalive of our noticing): then we stop what we took over from it. */
+#define HB306_HEAL_WAIT_US (2500 * G_TIME_SPAN_MILLISECOND)
+void tk_hb306_heal_expired (HbTakeover *t);
 void tk_announce (HbTakeover *t, const char *reason);
 
 /* ---- takeover-startup.c -------------------------------------------------- */

@@ -298,6 +298,13 @@ tk_update_peer_groups (HbTakeover *t, const HbTakeoverMsg *msg, HbRsc n, gboolea
       gboolean holds = held != NULL ? key_in_list (held, g->key)
                                     : (n & (g->ours ? HB_RSC_FOREIGN : HB_RSC_LOCAL)) != 0;
 
+      if (full && g->peer_holds && !holds && tk_group_held (g))
+        {
+          /* It ran our group too (a partition: it announced the addresses
+           * to the segment) and gave it up: the segment learns again where
+           * the group is (a Heartbeat 3.0.6 peer restarting after a heal). */
+          tk_emit_group (t, HB_TAKEOVER_RESEND_ARP, g->key);
+        }
       g->peer_holds = full ? holds : (g->peer_holds || holds);
       g->peer_taken = (full ? FALSE : g->peer_taken) || key_in_list (taken, g->key);
       g->peer_restart = (full ? FALSE : g->peer_restart) || key_in_list (restart, g->key);
@@ -357,6 +364,12 @@ static void
 tk_update_peer (HbTakeover *t, const HbTakeoverMsg *msg, HbRsc n, gboolean full)
 {
   t->peer_class = full ? n : (HbRsc) (t->peer_class | n);
+  if (full && hb_takeover_msg_get (msg, "held_keys") != NULL)
+    {
+      /* Only systole lists its groups; one that holds any always does, and
+       * a peer of this run that we took groups from held some. */
+      t->peer_systole = TRUE;
+    }
   tk_update_peer_groups (t, msg, n, full);
   if (tk_update_peer_ping (t, hb_takeover_msg_get (msg, "ping"))
       && t->auto_failback == HB_FAILBACK_ON)

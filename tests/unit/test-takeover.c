@@ -7,6 +7,10 @@
 
 #define G1 "192.0.2.10"  /* home node1 (the seed: the VIP + myop.sh) */
 #define G2 "192.0.2.20"  /* home node2 */
+/* we stop what we took over from a Heartbeat 3.0.6 peer that kept it */
+#define HB306_KEPT "log WARN: node2 (Heartbeat 3.0.6: it lists no groups) did not restart after the " \
+                   "partition healed, so it kept its groups: stopping the ones taken over " \
+                   "from it meanwhile."
 #define N1 0
 #define N2 1
 
@@ -746,6 +750,8 @@ test_split_brain (gconstpointer data)
   lab_run (lab);
   expect_split (lab, G1, c->g1_keeper);
   expect_split (lab, G2, c->g2_keeper);
+  lab_advance (lab, 3000); /* a systole peer: no Heartbeat 3.0.6 rule */
+  lab_expect_not (lab, N1, HB306_KEPT);
   g_assert_cmpint (hb_takeover_group_holder (lab->node[N1].t, G1), ==,
                    g_strcmp0 (c->g1_keeper, "node1") == 0 ? HB_HOLDER_LOCAL : HB_HOLDER_PEER);
   /* healed for good: a later death still works */
@@ -756,6 +762,89 @@ test_split_brain (gconstpointer data)
   lab_run (lab);
   g_assert_cmpstr (lab_runner (lab, G1), ==, "node1");
   g_assert_cmpstr (lab_runner (lab, G2), ==, "node1");
+}
+
+/* A one-way partition with a Heartbeat 3.0.6 peer (scripted): it heard us all
+ * along, so it never noticed, kept its group and never lists it; we took the
+ * group over. Found by the chaos soak (two holders for 47 s and 97 s). With
+ * `restarts`, the peer noticed too and gives up everything (its shutdown
+ * holdings come within the wait): our copy stays. */
+static void
+test_split_brain_hb306 (gconstpointer data)
+{
+  gboolean restarts = GPOINTER_TO_INT (data);
+  g_autoptr (TkLab) lab = lab_new (HB_FAILBACK_OFF, two_groups, 2);
+
+  lab->node[N2].scripted = TRUE;
+  lab_boot (lab, N1);
+  lab_run (lab);
+  lab_comm_up (lab, N1, HB_PEER_ALIVE);
+  lab_inject (lab, N1, "t=resource rsc_hold=local rtype=full isstable=1");
+  lab_run (lab);
+  lab_expect (lab, N1, "start " G1);
+  lab_expect_not (lab, N1, "start " G2);
+  lab_peer_dead (lab, N1);
+  lab_run (lab);
+  lab_expect (lab, N1, "start " G2);
+  lab_clear (lab);
+  lab_healed (lab, N1);
+  lab_run (lab);
+  if (restarts)
+    {
+      lab_advance (lab, 2000);
+      lab_inject (lab, N1, "t=resource rsc_hold=none rtype=full isstable=0 info=shutdown");
+      lab_run (lab);
+    }
+  lab_advance (lab, 2499 - (restarts ? 2000 : 0));
+  lab_expect_not (lab, N1, "stop " G2);
+  lab_advance (lab, 1);
+  if (restarts)
+    {
+      lab_advance (lab, 10000);
+      lab_expect_not (lab, N1, HB306_KEPT);
+      lab_expect_not (lab, N1, "stop " G2);
+      g_assert_true (g_hash_table_contains (lab->node[N1].actual, G2));
+      return;
+    }
+  lab_expect_seq (lab, N1, (const char *const[]){ HB306_KEPT,
+                                                  "log ERROR: Split brain: resource group " G2
+                                                  " is running on both node2 and node1: node2 "
+                                                  "keeps it, node1 stops it.",
+                                                  "stop " G2, NULL });
+  lab_expect_not (lab, N1, "stop " G1);
+  g_assert_false (g_hash_table_contains (lab->node[N1].actual, G2));
+  g_assert_true (g_hash_table_contains (lab->node[N1].actual, G1));
+  g_assert_cmpint (hb_takeover_next_deadline (lab->node[N1].t), ==, G_MAXINT64);
+}
+
+/* The other one-way partition with a Heartbeat 3.0.6 peer: it declared us
+ * dead, took our group (announcing its address) and, on the heal, restarts
+ * itself and gives everything up. We never stopped our copy, but the segment
+ * still sends its traffic to the peer: we announce the group again when the
+ * peer's holdings drop it. Found by bench/chaos-repro/hb306-oneway.sched
+ * (the client unanswered for 33 s after the heal). */
+static void
+test_hb306_gives_back_announce (void)
+{
+  g_autoptr (TkLab) lab = lab_new (HB_FAILBACK_OFF, two_groups, 2);
+
+  lab->node[N2].scripted = TRUE;
+  lab_boot (lab, N1);
+  lab_run (lab);
+  lab_comm_up (lab, N1, HB_PEER_ALIVE);
+  lab_inject (lab, N1, "t=resource rsc_hold=local rtype=full isstable=1");
+  lab_run (lab);
+  lab_expect (lab, N1, "start " G1);
+  lab_clear (lab);
+  lab_inject (lab, N1, "t=resource rsc_hold=foreign info=mach_down");
+  lab_run (lab);
+  lab_expect (lab, N1, "log ERROR: Both machines own our resources!");
+  lab_expect_not (lab, N1, "resend-arp " G1);
+  lab_inject (lab, N1, "t=resource rsc_hold=none rtype=full isstable=0 info=shutdown");
+  lab_run (lab);
+  lab_expect (lab, N1, "resend-arp " G1);
+  lab_expect_not (lab, N1, "stop " G1);
+  lab_expect_not (lab, N1, "resend-arp " G2);
 }
 
 /* ---- §3.3 failures -------------------------------------------------------------------------- */
@@ -1590,6 +1679,11 @@ main (int argc, char **argv)
 
       g_test_add_data_func (name, &split_cases[i], test_split_brain);
     }
+  g_test_add_func ("/takeover/split-brain/hb306-gives-back", test_hb306_gives_back_announce);
+  g_test_add_data_func ("/takeover/split-brain/hb306-kept", GINT_TO_POINTER (FALSE),
+                        test_split_brain_hb306);
+  g_test_add_data_func ("/takeover/split-brain/hb306-restarts", GINT_TO_POINTER (TRUE),
+                        test_split_brain_hb306);
   for (guint m = 0; m < G_N_ELEMENTS (afb_modes); m++)
     {
       g_autofree char *restart = g_strdup_printf ("/takeover/restart/after-kill/%s", afb_names[m]);
