@@ -1,6 +1,6 @@
 /* Scenarios for the takeover engine (lib/takeover*): two engines wired
  * together in memory, a fake clock and fake agents. Expected texts and
- * message fields are Heartbeat 3.0.6's (HEARTBEAT-REFERENCE §3.3-§3.8). */
+ * message fields are Heartbeat 3.0.6's (docs/PROTOCOL.md, "Resource management"). */
 #include "test-takeover-harness.h"
 
 #include <string.h>
@@ -758,7 +758,7 @@ test_split_brain (gconstpointer data)
   g_assert_cmpstr (lab_runner (lab, G2), ==, "node1");
 }
 
-/* ---- §3.3 failures -------------------------------------------------------------------------- */
+/* ---- failures (docs/PROTOCOL.md, "Group start and stop") ------------------------------------ */
 
 static void
 test_failed_start (void)
@@ -1343,7 +1343,7 @@ test_single_node (void)
 
 /* ---- replay of the real 3.0.6 capture (tests/data/takeover, crc-*.bin) --------------- */
 
-/* Fields that are transport, not takeover protocol (HEARTBEAT-REFERENCE §1.7). */
+/* Fields that are transport, not takeover protocol (docs/PROTOCOL.md, "Control fields"). */
 static gboolean
 transport_field (const char *name)
 {
@@ -1353,9 +1353,10 @@ transport_field (const char *name)
   return g_strv_contains (names, name);
 }
 
-/* Just enough of the netstring encoding (§1.3) to read the fixtures: returns
- * "t=TYPE name=value ..." without transport fields, or fails the test. The
- * `dest` of ip-request-resp is kept (it is protocol there). */
+/* Just enough of the netstring encoding (docs/PROTOCOL.md, "Netstring
+ * encoding") to read the fixtures: returns "t=TYPE name=value ..." without
+ * transport fields, or fails the test. The `dest` of ip-request-resp is kept
+ * (it is protocol there). */
 static char *
 read_capture (const char *name)
 {
