@@ -384,7 +384,7 @@ ch_nft_clear() {
 # is going away, or NODE does not hold it and takes it), the client must be
 # answered again within the dead interval + 100 ms (invariant b). The dead
 # interval is deadtime, or deadtime + 2 s when the leaving node is in its
-# first 5 s (it advertises that, HEARTBEAT-REFERENCE §1.7) and must be
+# first 5 s (it advertises that, docs/PROTOCOL.md, "Status packets") and must be
 # detected as dead (crash).
 ch_due() {
   local n=$1 why=$2 h T budget=$((CH_DEADTIME_MS + 100))
@@ -403,7 +403,8 @@ ch_due() {
 }
 
 # ch_dead_ms NODE: the dead interval NODE's peer applies to it now: deadtime,
-# or deadtime + 2 s while NODE's daemon is in its first 5 s (§1.7; 5.3 s
+# or deadtime + 2 s while NODE's daemon is in its first 5 s (docs/PROTOCOL.md, "Status
+# packets"; 5.3 s
 # here, for the heartbeat sent just before the 5 s are over).
 ch_dead_ms() {
   local T; ch_now

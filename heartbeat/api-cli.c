@@ -1,7 +1,7 @@
 /* systole: cl_status, hb_standby and hb_takeover; see api-cli.h.
  *
  * Output strings and exit codes are those users' scripts parse
- * (HEARTBEAT-REFERENCE §7.4, checked against HB3 tools/cl_status.c).
+ * (docs/PROTOCOL.md, "cl_status", checked against HB3 tools/cl_status.c).
  */
 #include "api-cli.h"
 
@@ -129,7 +129,7 @@ is_signon_failure (const GError *error)
 /* Exit code for a failed request, with the reason on stderr: timeout 12,
  * no daemon (or not allowed to talk to it) 1 with Heartbeat's
  * "Cannot signon with heartbeat", unknown node/link `code_if_unknown`,
- * anything else 13 (§7.4). */
+ * anything else 13 (docs/PROTOCOL.md, "cl_status"). */
 static int
 request_failed (ClCtx *ctx, const char *what, const GError *error, int code_if_unknown)
 {
@@ -732,7 +732,8 @@ hb_rsc_request_main (gboolean standby,
     {
       first++;
     }
-  /* Any argument but one of the four words is a usage error, exit 1 (§3.8). */
+  /* Any argument but one of the four words is a usage error, exit 1
+   * (docs/PROTOCOL.md, "Standby and takeover"). */
   if (first < 0 || argc - first > 1 || (argc - first == 1 && !hb_api_hold_from_string (argv[first], &hold)))
     {
       rsc_usage (err, opts.prog);

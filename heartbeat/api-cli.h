@@ -5,7 +5,7 @@
  * Common options, accepted before the sub-command / argument:
  *   --rundir=DIR | --rundir DIR   runtime directory holding api.sock
  *                                 (default: $HA_RUNDIR, else HB_RUNDIR)
- *   --timeout=MS                  overall deadline (default 5000, §7.4)
+ *   --timeout=MS                  overall deadline (default 5000, docs/PROTOCOL.md, "cl_status")
  */
 #pragma once
 
@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-/* cl_status exit codes (HEARTBEAT-REFERENCE §7.4). */
+/* cl_status exit codes (docs/PROTOCOL.md, "cl_status"). */
 #define HB_CL_EXIT_OK 0
 #define HB_CL_EXIT_FAIL 1
 #define HB_CL_EXIT_PARAMETER 11

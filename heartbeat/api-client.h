@@ -3,7 +3,7 @@
  * A client holds one connection and one deadline fixed at connect time:
  * every call fails with HB_API_ERROR_TIMEOUT once the deadline has passed,
  * which gives cl_status the 5 s overall bound of Heartbeat's alarm()
- * (HEARTBEAT-REFERENCE §7.4) without signals.
+ * (docs/PROTOCOL.md, "cl_status") without signals.
  */
 #pragma once
 

@@ -13,7 +13,7 @@
 #define READ_CHUNK 2048
 /* Room for a burst of monitoring scripts running cl_status at once. */
 #define LISTEN_BACKLOG 64
-/* The only thing the server says about who it is (§7.4 "managed by"). */
+/* The only thing the server says about who it is (docs/PROTOCOL.md, "cl_status": "managed by"). */
 #define MANAGED_BY "haresources"
 
 struct _HbApiServer
@@ -343,7 +343,7 @@ do_hold_request (HoldFunc func, HbApiServer *server, const char *arg, GString *r
   return add_value (rows, message != NULL ? message : "", error);
 }
 
-/* hb_standby treats "failback" as "foreign" (HEARTBEAT-REFERENCE §3.8), so
+/* hb_standby treats "failback" as "foreign" (docs/PROTOCOL.md, "Standby and takeover"), so
  * the daemon's standby callback never sees HB_API_HOLD_FAILBACK. */
 static gboolean
 do_standby (HbApiServer *server, const HbApiRequest *request, GString *rows, GError **error)

@@ -16,7 +16,7 @@
  * are newly allocated and freed by the server. Any callback may be NULL: the
  * request is then answered with ERR failed "not supported by this daemon".
  *
- * Security (HEARTBEAT-REFERENCE §8.6 asks for better than 3.0.6): the socket
+ * Security (docs/PROTOCOL.md, "Known weaknesses", asks for better than 3.0.6): the socket
  * is created with mode 0600 (umask forced during bind, chmod after), and each
  * accepted connection is checked with SO_PEERCRED: any uid other than 0 (or
  * the server's own uid, see hb_api_server_check_credentials) gets ERR
@@ -37,7 +37,7 @@ G_BEGIN_DECLS
 #define HB_API_SERVER_MAX_CLIENTS 32
 #define HB_API_SERVER_IDLE_TIMEOUT_MS 10000
 
-/* The daemon's answers. Status vocabulary (HEARTBEAT-REFERENCE §2.1, §7.4):
+/* The daemon's answers. Status vocabulary (docs/PROTOCOL.md, "Node and link states", "cl_status"):
  * node status init|up|active|dead|ping, node type normal|ping|unknown, link
  * status up|dead, resource status none|local|foreign|all|transition. The
  * server passes strings through unchanged; cl_status derives exit codes from
@@ -62,7 +62,7 @@ typedef struct
    * (keepalive, deadtime, udpport, auto_failback, ...); NULL if unknown.
    * "hbversion" is answered by the server itself (HB_VERSION). */
   char *(*parameter) (const char *name, gpointer user_data);
-  /* hb_standby / hb_takeover (HEARTBEAT-REFERENCE §3.8). standby never gets
+  /* hb_standby / hb_takeover (docs/PROTOCOL.md, "Standby and takeover"). standby never gets
    * HB_API_HOLD_FAILBACK (the server maps it to FOREIGN, as hb_standby
    * does); takeover gets it unchanged, for the peer to run hb_standby with
    * no argument (= all), the 3.0.6 quirk. Start the exchange

@@ -124,7 +124,8 @@ HbHostEnv *
 hb_host_env_new (const HbConfigPaths *paths, gboolean host_checks)
 {
   HbHostEnv *host = g_new0 (HbHostEnv, 1);
-  /* §4.2: ha-cluster/udp from /etc/services, else 694 (the library's default). */
+  /* ha-cluster/udp from /etc/services, else 694 (the library's default;
+   * docs/PROTOCOL.md, "ha.cf directives"). */
   struct servent *se = getservbyname ("ha-cluster", "udp");
 
   host->env.default_udpport = se != NULL ? ntohs ((guint16) se->s_port) : 0;

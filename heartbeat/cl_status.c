@@ -1,4 +1,4 @@
-/* cl_status: query the local heartbeat daemon (HEARTBEAT-REFERENCE §7.4). */
+/* cl_status: query the local heartbeat daemon (docs/PROTOCOL.md, "cl_status"). */
 #include <stdio.h>
 
 #include "api-cli.h"

@@ -1,4 +1,5 @@
-/* systole: -s / -k / -r against a running daemon. Facts: HEARTBEAT-REFERENCE §7.1. */
+/* systole: -s / -k / -r against a running daemon.
+ * Facts: docs/PROTOCOL.md, "heartbeat command line". */
 #include "control.h"
 
 #include <errno.h>

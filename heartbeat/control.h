@@ -1,5 +1,5 @@
 /* systole: `heartbeat -s`, `-k` and the signalling half of `-r`: talking to
- * a running daemon through its pid file (HEARTBEAT-REFERENCE §7.1). */
+ * a running daemon through its pid file (docs/PROTOCOL.md, "heartbeat command line"). */
 #pragma once
 
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* systole: the daemon's answers to the local API. Facts: HEARTBEAT-REFERENCE §7.4. */
+/* systole: the daemon's answers to the local API. Facts: docs/PROTOCOL.md, "cl_status". */
 #include "daemon-api.h"
 
 #include <string.h>
@@ -46,7 +46,8 @@ api_rsc_status (gpointer user_data)
   return g_strdup (daemon->rsc != NULL ? hb_resmgr_status (daemon->rsc) : "none");
 }
 
-/* hb_standby / hb_takeover start the exchange of §3.8 and return at once;
+/* hb_standby / hb_takeover start the exchange of docs/PROTOCOL.md,
+ * "Standby and takeover", and return at once;
  * a refusal (legacy mode, shutdown in progress) is the engine's GError. */
 static gboolean
 api_standby (HbApiHold hold, char **message_out, gpointer user_data, GError **error)
@@ -69,7 +70,8 @@ typedef char *(*ParamFunc) (const HbConfig *config);
 static char *
 param_ms (guint ms)
 {
-  /* As ha.cf would write it: whole seconds bare, else with "ms" (§4.1). */
+  /* As ha.cf would write it: whole seconds bare, else with "ms"
+   * (docs/PROTOCOL.md, "ha.cf syntax"). */
   return ms % 1000 == 0 ? g_strdup_printf ("%u", ms / 1000) : g_strdup_printf ("%ums", ms);
 }
 

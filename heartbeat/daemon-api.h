@@ -1,5 +1,5 @@
-/* systole: the daemon's answers to the local API (cl_status, HEARTBEAT-REFERENCE
- * §7.4): membership and configuration state, read-only. */
+/* systole: the daemon's answers to the local API (cl_status, docs/PROTOCOL.md,
+ * "cl_status"): membership and configuration state, read-only. */
 #pragma once
 
 #include "api-server.h"

@@ -18,22 +18,25 @@ G_BEGIN_DECLS
 
 #define HB_BUDGET_LOG_BURST 10
 #define HB_BUDGET_LOG_PERIOD_S 60
-/* A bad packet is logged at most once per source address and kind of
- * problem per period (log_badpack, §4.2), remembering that many sources. */
+/* A bad packet is logged at most once per source address and kind of problem
+ * per period (log_badpack; docs/PROTOCOL.md, "ha.cf directives"), remembering
+ * that many sources. */
 #define HB_BUDGET_BADPACK_PER_SOURCE_PERIOD_S 60
 #define HB_BUDGET_BADPACK_MAX_SOURCES 256
-/* Retransmissions. Heartbeat resends at most 50 packets per request and
- * none resent less than max_rexmit_delay - 10 ms ago (xmithist keeps both),
- * but a captured request replayed every 250 ms still gets 50 resends (or 50
- * NAKs, once the history moved past it) each time. A peer that lost up to
- * 250 packets (FLOWCONTROL_LIMIT, §1.9) asks for each once, then again
- * every max_rexmit_delay until it arrives: one request's worth (50) a second
- * per requester fills that in 5 s. NAKs only tell a peer to stop asking. */
+/* Retransmissions. Heartbeat resends at most 50 packets per request and none
+ * resent less than max_rexmit_delay - 10 ms ago (xmithist keeps both), but a
+ * captured request replayed every 250 ms still gets 50 resends (or 50 NAKs,
+ * once the history moved past it) each time. A peer that lost up to 250 packets
+ * (FLOWCONTROL_LIMIT; docs/PROTOCOL.md, "Sequence numbers") asks for each once,
+ * then again every max_rexmit_delay until it arrives: one request's worth (50)
+ * a second per requester fills that in 5 s. NAKs only tell a peer to stop
+ * asking. */
 #define HB_BUDGET_RESEND_PER_REQUESTER 50
 #define HB_BUDGET_RESEND_TOTAL 100
 #define HB_BUDGET_NAK_PER_REQUESTER 20
 #define HB_BUDGET_NAK_TOTAL 50
-/* Requesters are authenticated, configured nodes (at most MAXNODE, §1.5). */
+/* Requesters are authenticated, configured nodes (at most MAXNODE;
+ * docs/PROTOCOL.md, "Size limits"). */
 #define HB_BUDGET_MAX_REQUESTERS 100
 
 typedef enum

@@ -19,12 +19,14 @@
 
 G_BEGIN_DECLS
 
-/* §1.7: for the first 5 s the daemon advertises deadtime + 2000 ms. */
+/* For the first 5 s the daemon advertises deadtime + 2000 ms (docs/PROTOCOL.md,
+ * "Status packets"). */
 #define STARTUP_DT_EXTRA_MS 2000
 #define STARTUP_DT_PERIOD_US (5 * G_USEC_PER_SEC)
 /* How often the worst heartbeat intervals are written to the log. */
 #define WORST_GAP_LOG_PERIOD_S 3600
-/* After sending shutdone, wait this long so the datagrams leave (§3.7: 1 s). */
+/* After sending shutdone, wait this long so the datagrams leave (Heartbeat waits
+ * 1 s: docs/PROTOCOL.md, "Shutdown"). */
 #define SHUTDOWN_LINGER_MS 200
 /* Resource messages of a peer's run not yet confirmed live are held, at
  * most this many per peer (the oldest go first). */

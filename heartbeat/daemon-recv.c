@@ -1,5 +1,6 @@
-/* systole: what a node receives: decode and verify every datagram (§1.2-1.8),
- * hand it to membership (§1.9, §2.2), act on the messages membership lets
+/* systole: what a node receives: decode and verify every datagram
+ * (docs/PROTOCOL.md, "Wire format"), hand it to membership ("Sequencing",
+ * "Liveness and dead detection"), act on the messages membership lets
  * through, and log bad packets at a bounded rate. */
 #include <string.h>
 
@@ -9,11 +10,11 @@
 /* ---- receiving ---------------------------------------------------------------------- */
 
 /* Logs a dropped datagram at most once per source and kind of problem per
- * period (`log_badpack`, §4.2), naming the sender's address. The key is the
- * kind, not the text: texts carry offsets and the claimed sender, so a
- * flood of junk would otherwise get a new key, and a log line, per packet.
- * Spoofed source addresses are free, so the lines of all sources together
- * pass a global budget too (daemon-budget.h). */
+ * period (`log_badpack`; docs/PROTOCOL.md, "ha.cf directives"), naming the
+ * sender's address. The key is the kind, not the text: texts carry offsets and
+ * the claimed sender, so a flood of junk would otherwise get a new key, and a
+ * log line, per packet. Spoofed source addresses are free, so the lines of all
+ * sources together pass a global budget too (daemon-budget.h). */
 static void
 log_bad_packet (HbDaemon *daemon, GInetSocketAddress *from, const char *medium, const char *kind,
                 const char *reason)
@@ -51,7 +52,8 @@ remember_uuid (HbDaemon *daemon, const HbMsg *msg, const char *src)
 /* One reply to NS_rexmit. A captured request can be replayed at will, and
  * once our history has moved on each copy asks for up to 50 NAKs: resends
  * and NAKs pass budgets per requester and in total (on top of xmithist's
- * "not resent again within max_rexmit_delay - 10 ms", §1.9), and the log
+ * "not resent again within max_rexmit_delay - 10 ms"; docs/PROTOCOL.md,
+ * "Retransmission"), and the log
  * lines the rexmit budget. */
 static void
 serve_reply (HbDaemon *daemon, const HbXmitReply *reply, const char *src)
@@ -130,8 +132,8 @@ answer_reqnodes (HbDaemon *daemon, const char *src)
   g_bytes_unref (hb_daemon_send_msg (daemon, msg));
 }
 
-/* The peer cannot retransmit a packet we asked for (§1.9, NS_nak_rexmit with a
- * hex firstseq): stop asking for it, and say so once. */
+/* The peer cannot retransmit a packet we asked for (NS_nak_rexmit with a hex
+ * firstseq; docs/PROTOCOL.md, "Retransmission"): stop asking for it, and say so once. */
 static void
 give_up_lost_packet (HbDaemon *daemon, const HbMsg *msg, const char *src)
 {
@@ -168,10 +170,12 @@ dispatch (HbDaemon *daemon, const HbMsg *msg, const char *type, const char *src)
     }
   else if (hb_resmgr_is_resource_message (type) && daemon->rsc != NULL)
     {
-      /* §3.4-§3.8 (shutdone included: the engine logs the notice). */
+      /* docs/PROTOCOL.md, "Resource management" (shutdone included: the
+       * engine logs the notice). */
       hb_resmgr_receive (daemon->rsc, msg, src);
     }
-  /* NS_ackmsg: we keep no flow control window (§1.9 allows it): ignored. */
+  /* NS_ackmsg: we keep no flow control window (docs/PROTOCOL.md,
+   * "Acknowledgements"): ignored. */
   if (!g_str_has_prefix (type, "NS_") && hb_msg_get_hex (msg, "seq", &seq))
     {
       hb_daemon_maybe_ack (daemon, src, seq);
@@ -279,7 +283,7 @@ fill_packet (const HbMsg *msg, const char *src, const char *link, HbMemberPacket
   memset (pkt, 0, sizeof *pkt);
   pkt->from_node = src;
   pkt->link = link;
-  /* A shutdone carries st=dead (§3.7): it counts as the node's last status,
+  /* A shutdone carries st=dead (docs/PROTOCOL.md, "Shutdown"): it counts as the node's last status,
    * so peers mark a node that leaves cleanly dead at once. */
   pkt->is_status = strcmp (type, "status") == 0 || strcmp (type, "shutdone") == 0;
   pkt->is_ns = g_str_has_prefix (type, "NS_");
@@ -359,7 +363,8 @@ hb_daemon_on_datagram (HbMediaChannel *channel, const guint8 *data, gsize len, G
   hb_daemon_rearm_deadline (daemon);
 }
 
-/* An echo reply is a status of the ping node (§2.2): no seq, no generation. */
+/* An echo reply is a status of the ping node (docs/PROTOCOL.md, "Ping nodes"): no seq,
+ * no generation. */
 void
 hb_daemon_on_ping_reply (const char *node, gpointer user_data)
 {

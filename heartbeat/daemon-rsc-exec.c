@@ -34,10 +34,11 @@ add_env (GStrvBuilder *b, const char *name, const char *value)
     }
 }
 
-/* Heartbeat's ResourceManager exports these to every script (§3.4): where
- * the configuration, scripts and state are, and where to log. The daemon's
- * own SYSTOLE_* (e.g. SYSTOLE_LIBEXEC: where the agents find send_arp) and
- * OCF_* variables pass through, so tests run agents from the build tree. */
+/* Heartbeat's ResourceManager exports these to every script (docs/PROTOCOL.md,
+ * "Event dispatch"): where the configuration, scripts and state are, and where
+ * to log. The daemon's own SYSTOLE_* (e.g. SYSTOLE_LIBEXEC: where the agents
+ * find send_arp) and OCF_* variables pass through, so tests run agents from the
+ * build tree. */
 GStrv
 hb_resmgr_agent_env (const HbConfig *config, const char *logfile, const char *rsctmp,
                   guint debug_level)
@@ -107,7 +108,7 @@ spawn_logged (const char *const *argv, const char *what)
   g_child_watch_add (pid, on_helper_exit, g_strdup (what));
 }
 
-/* ---- self-fencing (§3.3) ------------------------------------------------------------------ */
+/* ---- self-fencing (docs/PROTOCOL.md, "Group start and stop") ----------------------------- */
 
 void
 hb_resmgr_fence (const char *command, const char *group, const char *why)

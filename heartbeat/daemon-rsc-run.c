@@ -257,8 +257,9 @@ hb_resmgr_reload (HbResMgr *rsc, const HbConfig *config)
 
 /* ---- the runner's options -------------------------------------------------------------- */
 
-/* Agents in CONFDIR/resource.d, then the init dir (§3.1), Heartbeat's stop
- * retries unless overridden, the HA_* environment. */
+/* Agents in CONFDIR/resource.d, then the init dir (docs/PROTOCOL.md,
+ * "haresources"), Heartbeat's stop retries unless overridden, the HA_*
+ * environment. */
 HbRunner *
 hb_resmgr_runner_new (HbResMgr *rsc, const HbRscOptions *o, const char *rsctmp)
 {

@@ -1,7 +1,7 @@
 /* systole: resource management in the daemon (see daemon-rsc.h): feeds the
  * takeover engine (membership events, peer messages, commands, timers) and
  * executes its actions; the runner side is in daemon-rsc-run.c.
- * Facts: HEARTBEAT-REFERENCE §3.3-§3.8; the message map is in lib/takeover.h. */
+ * Facts: docs/PROTOCOL.md, "Resource management"; the message map is in lib/takeover.h. */
 #include "daemon-rsc.h"
 
 #include <errno.h>
@@ -77,7 +77,7 @@ msg_from_wire (const HbMsg *msg, const char *src)
 
 /* t first, then the engine's fields in order; the daemon adds src, seq, ...
  * A `dest` stays in the message: Heartbeat broadcasts addressed messages too,
- * and receivers drop what is not for them (§1.9). */
+ * and receivers drop what is not for them (docs/PROTOCOL.md, "Sequence numbers"). */
 static void
 send_message (HbResMgr *rsc, const HbTakeoverMsg *tmsg)
 {

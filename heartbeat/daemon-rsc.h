@@ -1,7 +1,7 @@
 /* systole: resource management inside the daemon: lib/takeover (who holds
  * which group) wired to the runner (agents), the wire (peer messages), the
  * membership events, the API (hb_standby, hb_takeover, cl_status rscstatus)
- * and one timer. HEARTBEAT-REFERENCE §3.
+ * and one timer. Facts: docs/PROTOCOL.md, "Resource management".
  *
  *   rsc = hb_resmgr_new (daemon, &options, &error);   // probes every group
  *   hb_resmgr_member_event (rsc, ev);                  // each membership event
@@ -28,14 +28,16 @@ HbResMgr *hb_resmgr_new (HbDaemon *daemon, const HbRscOptions *options, GError *
 void hb_resmgr_free (HbResMgr *rsc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HbResMgr, hb_resmgr_free)
 
-/* TRUE for the message types of §3.4-§3.8 that the takeover engine reads. */
+/* TRUE for the message types that the takeover engine reads (docs/PROTOCOL.md,
+ * "Resource management"). */
 gboolean hb_resmgr_is_resource_message (const char *type);
 /* A message of such a type from `src` (lower-cased; never the local node). */
 void hb_resmgr_receive (HbResMgr *rsc, const HbMsg *msg, const char *src);
 void hb_resmgr_member_event (HbResMgr *rsc, const HbMemberEvent *event);
 /* SIGHUP: warns when haresources changed (applied at the next start). */
 void hb_resmgr_reload (HbResMgr *rsc, const HbConfig *config);
-/* SIGTERM: release everything (§3.7); hb_daemon_shutdown_complete follows. */
+/* SIGTERM: release everything (docs/PROTOCOL.md, "Shutdown");
+ * hb_daemon_shutdown_complete follows. */
 void hb_resmgr_shutdown (HbResMgr *rsc);
 
 /* The API. `what`: all|local|foreign|failback. */

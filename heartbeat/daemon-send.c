@@ -1,6 +1,7 @@
-/* systole: what a node sends: status heartbeats with the control fields of
- * HEARTBEAT-REFERENCE §1.7, signed (§1.8) on every medium; retransmission
- * requests, NAKs and ACKs (§1.9); the ping nodes' echo payload (§2.2). */
+/* systole: what a node sends: status heartbeats with their control fields,
+ * signed on every medium; retransmission requests, NAKs and ACKs; the ping
+ * nodes' echo payload. Facts: docs/PROTOCOL.md, "Control fields", "Status
+ * packets", "Authentication", "Sequencing", "Ping nodes". */
 #include <string.h>
 #include <time.h>
 
@@ -26,7 +27,8 @@ read_loadavg (void)
   return g_steal_pointer (&text);
 }
 
-/* The control fields of §1.7, appended in Heartbeat's order. */
+/* The control fields, appended in Heartbeat's order (docs/PROTOCOL.md,
+ * "Control fields"). */
 static void
 add_control_fields (HbDaemon *daemon, HbMsg *msg, gboolean sequenced, guint64 seq)
 {
@@ -58,7 +60,8 @@ add_control_fields (HbDaemon *daemon, HbMsg *msg, gboolean sequenced, guint64 se
     }
 }
 
-/* `msgfmt classic` (the default, §1.4's recommendation) or `netstring`. */
+/* `msgfmt classic` (the default) or `netstring` (docs/PROTOCOL.md, "Which
+ * encoding is sent"). */
 static HbWireFormat
 wire_format (const HbConfig *config)
 {
@@ -86,7 +89,8 @@ hb_daemon_send_bytes (HbDaemon *daemon, GBytes *bytes)
 }
 
 /* Signs and sends `msg` on every medium; sequenced messages (every type but
- * NS_*) get the next seq and go into the retransmission history (§1.9). */
+ * NS_*) get the next seq and go into the retransmission history
+ * (docs/PROTOCOL.md, "Sequence numbers"). */
 GBytes *
 hb_daemon_send_msg (HbDaemon *daemon, HbMsg *msg)
 {
@@ -138,7 +142,7 @@ hb_daemon_send_rexmit_request (HbDaemon *daemon, const char *node, guint64 seq)
 {
   g_autoptr (HbMsg) msg = hb_msg_new ();
 
-  /* §1.9: firstseq/lastseq are decimal in requests. */
+  /* firstseq/lastseq are decimal in requests (docs/PROTOCOL.md, "Retransmission"). */
   hb_msg_add_string (msg, "t", "NS_rexmit");
   hb_msg_add_string (msg, "dest", node);
   hb_msg_add_uint (msg, "firstseq", seq);
@@ -158,8 +162,9 @@ hb_daemon_send_nak (HbDaemon *daemon, const char *node, guint64 seq, const char 
   g_bytes_unref (hb_daemon_send_msg (daemon, msg));
 }
 
-/* §1.9 ACKs: a peer's seq s is acked when s % 10 equals a random trigger
- * chosen per peer, which keeps a 3.0.6 sender's flow control window open. */
+/* ACKs (docs/PROTOCOL.md, "Acknowledgements"): a peer's seq s is acked when
+ * s % 10 equals a random trigger chosen per peer, which keeps a 3.0.6 sender's
+ * flow control window open. */
 void
 hb_daemon_maybe_ack (HbDaemon *daemon, const char *node, guint64 seq)
 {
@@ -182,7 +187,8 @@ hb_daemon_maybe_ack (HbDaemon *daemon, const char *node, guint64 seq)
     }
 }
 
-/* The echo payload of Heartbeat's ping plugin: a signed NS_st (§2.2). */
+/* The echo payload of Heartbeat's ping plugin: a signed NS_st (docs/PROTOCOL.md,
+ * "Ping nodes"). */
 static GBytes *
 ping_payload (HbDaemon *daemon)
 {

@@ -1,7 +1,7 @@
 /* systole: one cluster node wired together on one GMainLoop.
- * Facts: HEARTBEAT-REFERENCE §1.7 (control fields), §1.8 (auth), §1.9
- * (generations, seq, rexmit), §2.2 (transitions and their log lines), §3.7
- * (shutdown notice). */
+ * Facts: docs/PROTOCOL.md, "Control fields", "Authentication", "Sequencing"
+ * (generations, seq, rexmit), "Liveness and dead detection" (transitions and
+ * their log lines), "Shutdown" (shutdown notice). */
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -147,7 +147,8 @@ on_deadline (gpointer user_data)
 
 /* ONE timer, armed at membership's next deadline: a node is declared dead as
  * soon as its dead interval has passed, not at the next 250 ms poll as in
- * Heartbeat (§2.2). GLib dispatches a ready time no earlier than asked. */
+ * Heartbeat (docs/PROTOCOL.md, "Liveness and dead detection"). GLib dispatches
+ * a ready time no earlier than asked. */
 void
 hb_daemon_rearm_deadline (HbDaemon *daemon)
 {
@@ -257,7 +258,7 @@ use_media (HbDaemon *daemon, GPtrArray *media)
   daemon->media = media;
 }
 
-/* ---- worst heartbeat interval, for tuning deadtime (§8.2) -------------------------------- */
+/* ---- worst heartbeat interval, for tuning deadtime (docs/PROTOCOL.md, "Known weaknesses") */
 
 static void
 log_worst_gaps (HbDaemon *daemon)
@@ -589,10 +590,10 @@ hb_daemon_shutdown (HbDaemon *daemon)
   daemon->shutting_down = TRUE;
   hb_log (HB_LOG_INFO, "Heartbeat shutdown in progress. (%d)", (int) getpid ());
   log_worst_gaps (daemon);
-  /* §3.7: heartbeats go on while the groups are released (else the peer
+  /* Heartbeats go on while the groups are released (else the peer
    * would declare us dead and start them while we still hold them); the
    * engine sends t=shutdone st=dead when everything is down, and then
-   * hb_daemon_shutdown_complete runs. */
+   * hb_daemon_shutdown_complete runs (docs/PROTOCOL.md, "Shutdown"). */
   hb_resmgr_shutdown (daemon->rsc);
 }
 

@@ -1,10 +1,11 @@
 /* systole: one cluster node: configuration, media, wire, authentication and
  * membership wired together on one GMainLoop.
  *
- * Every keepalive a status message (HEARTBEAT-REFERENCE §1.7) is signed and
- * sent on every medium; every datagram received is decoded, verified
- * (§1.8) and handed to lib/membership, whose events become the log lines of
- * §2.2 and whose next deadline arms the one timer that declares nodes dead.
+ * Every keepalive a status message (docs/PROTOCOL.md, "Status packets") is
+ * signed and sent on every medium; every datagram received is decoded, verified
+ * ("Authentication") and handed to lib/membership, whose events become the log
+ * lines of "Liveness and dead detection" and whose next deadline arms the one
+ * timer that declares nodes dead.
  */
 #pragma once
 
@@ -28,7 +29,8 @@ typedef struct
   guint shutdown_timeout_ms;    /* SIGTERM to forced exit; 0 = HB_RSC_DEFAULT_SHUTDOWN_MS */
 } HbRscOptions;
 
-/* §3.3: Heartbeat runs `reboot`, or failing that `init 6`. */
+/* Heartbeat runs `reboot`, or failing that `init 6` (docs/PROTOCOL.md, "Group
+ * start and stop"). */
 #define HB_RSC_DEFAULT_FENCE "reboot || init 6"
 #define HB_RSC_DEFAULT_SHUTDOWN_MS (15 * 60 * 1000)
 
@@ -63,7 +65,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HbDaemon, hb_daemon_free)
 gboolean hb_daemon_reload (HbDaemon *daemon, HbConfig *config, GError **error);
 
 /* SIGTERM: release every resource group right to left while heartbeats go
- * on, tell peers we leave (t=shutdone st=dead, §3.7), log the worst
+ * on, tell peers we leave (t=shutdone st=dead; docs/PROTOCOL.md,
+ * "Shutdown"), log the worst
  * heartbeat intervals seen, then quit the loop. */
 void hb_daemon_shutdown (HbDaemon *daemon);
 /* Resources released (or the shutdown timeout passed): stop heartbeats,

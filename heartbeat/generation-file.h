@@ -1,6 +1,6 @@
 /* systole: the files of the state directory that identify this node across
- * restarts: the generation (HEARTBEAT-REFERENCE §1.9) and the node UUID
- * (sent as `srcuuid`, §1.7). */
+ * restarts: the generation (docs/PROTOCOL.md, "Generations") and the node
+ * UUID (sent as `srcuuid`, "Control fields"). */
 #pragma once
 
 #include <glib.h>

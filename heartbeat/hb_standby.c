@@ -1,5 +1,5 @@
 /* hb_standby: ask the local daemon to give resources to the peer
- * (HEARTBEAT-REFERENCE §3.8). */
+ * (docs/PROTOCOL.md, "Standby and takeover"). */
 #include <stdio.h>
 
 #include "api-cli.h"

@@ -1,5 +1,5 @@
 /* hb_takeover: ask the peer, through the local daemon, to hand resources to
- * this node (HEARTBEAT-REFERENCE §3.8). */
+ * this node (docs/PROTOCOL.md, "Standby and takeover"). */
 #include <stdio.h>
 
 #include "api-cli.h"

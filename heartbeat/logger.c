@@ -1,4 +1,4 @@
-/* systole: the daemon's log sink. Facts: HEARTBEAT-REFERENCE §2.3. */
+/* systole: the daemon's log sink. Facts: docs/PROTOCOL.md, "Log format". */
 #include "logger.h"
 
 #include <errno.h>
@@ -100,9 +100,10 @@ log_file_problem (int fd)
   return NULL;
 }
 
-/* "/dev/null" disables a file, as in Heartbeat (§4.2). A file that cannot be
- * opened or is refused gives -1 and a reason in *problem_out (reported once
- * the other sinks are set up); logging goes on to the other places. */
+/* "/dev/null" disables a file, as in Heartbeat (docs/PROTOCOL.md, "ha.cf
+ * directives"). A file that cannot be opened or is refused gives -1 and a
+ * reason in *problem_out (reported once the other sinks are set up); logging
+ * goes on to the other places. */
 static int
 open_log (const char *path, char **problem_out)
 {
@@ -184,13 +185,14 @@ hb_logger_configure (HbLogger *logger, const HbConfig *config,
                || debug_problem != NULL))
     {
       /* Nowhere to log: Heartbeat then uses logd, which writes to syslog
-       * (§4.2 use_logd); we go to syslog directly. So do we when every
-       * file given was refused: the log must go somewhere. */
+       * (docs/PROTOCOL.md, "ha.cf directives", use_logd); we go to syslog
+       * directly. So do we when every file given was refused: the log must go
+       * somewhere. */
       facility = LOG_DAEMON;
     }
   if (facility >= 0)
     {
-      /* No LOG_PID: the text carries "[pid]" itself (§2.3). */
+      /* No LOG_PID: the text carries "[pid]" itself (docs/PROTOCOL.md, "Log format"). */
       openlog ("heartbeat", LOG_NDELAY, facility);
     }
   logger->facility = facility;
@@ -254,7 +256,7 @@ hb_logger_write (HbLogger *logger, HbLogPrio prio, const char *message)
     }
   if (prio == HB_LOG_DEBUG)
     {
-      return; /* debug lines only go to the debugfile (§2.3) */
+      return; /* debug lines only go to the debugfile (docs/PROTOCOL.md, "Log format") */
     }
   if (logger->logfile_fd >= 0)
     {

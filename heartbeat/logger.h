@@ -1,10 +1,10 @@
 /* systole: the daemon's log sink (logfile, debugfile, syslog) in Heartbeat's
- * format (HEARTBEAT-REFERENCE §2.3).
+ * format (docs/PROTOCOL.md, "Log format").
  *
  * Every module logs with hb_log (or plain g_message/g_warning/g_info/g_debug);
  * the logger is installed as GLib's structured log writer, so lines from
  * anywhere in the process land in the configured places with the right
- * priority word. Level policy (STYLE.md §9): ERROR affects the cluster,
+ * priority word. Level policy: ERROR affects the cluster,
  * WARN is recoverable, notice/info for state transitions, debug for detail.
  * Debug lines go to the debugfile only; everything else goes to logfile,
  * debugfile and syslog.

@@ -6,9 +6,9 @@
  * Heartbeat style (haresources: `node1 192.0.2.100 LVS::/etc/ha.d/lvs.conf`):
  *   LVS /etc/ha.d/lvs.conf [auto|ipvs|nftables] start|stop|status
  *   status prints "running" (exit 0) or "stopped" (exit 3), LSB-style
- *   (ECOSYSTEM §3.6); a partly programmed table is "stopped (...)", exit 1, so
- *   heartbeat's start repairs it.
- * OCF style (ocf:systole:LVS, ECOSYSTEM §3.2):
+ *   (docs/PROTOCOL.md, "OCF and LSB conventions"); a partly programmed table is
+ *   "stopped (...)", exit 1, so heartbeat's start repairs it.
+ * OCF style (ocf:systole:LVS; docs/PROTOCOL.md, "OCF and LSB conventions"):
  *   OCF_RESKEY_config=/etc/ha.d/lvs.conf [OCF_RESKEY_backend=...] LVS
  *       start|stop|monitor|meta-data|validate-all
  *   failures say why on stderr as "ocf-exit-reason:...".
@@ -20,7 +20,7 @@
 #include "lvs-log.h"
 #include "lvs-tool.h"
 
-/* OCF exit codes (OCF RA API, ECOSYSTEM §3.2) and LSB status codes (§3.6). */
+/* OCF exit codes and LSB status codes (docs/PROTOCOL.md, "OCF and LSB conventions"). */
 enum
 {
   OCF_SUCCESS = 0,

@@ -1,6 +1,6 @@
 /* systole: logging for the LVS helper programs (systole-lvs, lvs-checker).
  *
- * Lines look like Heartbeat's (HEARTBEAT-REFERENCE §2.3):
+ * Lines look like Heartbeat's (docs/PROTOCOL.md, "Log format"):
  *   lvs-checker[4711]: 2026/11/22_17:48:13 info: real server ... is down
  * and go to stderr (when wanted) and, appended, to the log file: --log-file, else
  * $HA_LOGFILE (what Heartbeat exports to resource scripts), else syslog (daemon).

@@ -7,9 +7,9 @@
  *   systole-lvs show /etc/ha.d/lvs.conf      # what start would run
  *   systole-lvs start|stop|status /etc/ha.d/lvs.conf
  *
- * Exit codes are OCF's (ECOSYSTEM §3.2): 0 success / running, 1 failure or
- * degraded, 2 bad usage, 5 a needed program is missing, 6 bad configuration,
- * 7 not running.
+ * Exit codes are OCF's (docs/PROTOCOL.md, "OCF and LSB conventions"):
+ * 0 success / running, 1 failure or degraded, 2 bad usage, 5 a needed program
+ * is missing, 6 bad configuration, 7 not running.
  */
 #include <errno.h>
 #include <poll.h>

@@ -1,6 +1,6 @@
 /* systole: the `heartbeat` program: options, check mode, control of a running
  * daemon, daemonizing, signals, and the one GMainLoop of a node.
- * Facts: HEARTBEAT-REFERENCE §7.1 (flags, outputs, LSB exit codes). */
+ * Facts: docs/PROTOCOL.md, "heartbeat command line" (flags, outputs, LSB exit codes). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>

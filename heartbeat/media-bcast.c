@@ -1,5 +1,5 @@
 /* systole: `bcast IF`: UDP broadcast to the interface's broadcast address on
- * udpport (HEARTBEAT-REFERENCE §4.2). */
+ * udpport (docs/PROTOCOL.md, "ha.cf directives"). */
 #include "media.h"
 
 #include <ifaddrs.h>
@@ -62,7 +62,7 @@ bcast_setup (const HbMedium *conf, GSocket **socket_out, GSocketAddress **dest_o
     }
   g_socket_set_broadcast (sock, TRUE);
   *dest_out = g_inet_socket_address_new (bcast, conf->port);
-  /* HEARTBEAT-REFERENCE §2.3 */
+  /* docs/PROTOCOL.md, "Log format" */
   *started_out = g_strdup_printf ("UDP Broadcast heartbeat started on port %u (%u) interface %s",
                                   conf->port, conf->port, conf->dev);
   *socket_out = g_steal_pointer (&sock);

@@ -1,5 +1,5 @@
 /* systole: `mcast IF GROUP PORT TTL LOOP`: UDP multicast
- * (HEARTBEAT-REFERENCE §4.2). */
+ * (docs/PROTOCOL.md, "ha.cf directives"). */
 #include "media.h"
 
 #include <errno.h>

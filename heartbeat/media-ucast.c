@@ -1,5 +1,5 @@
 /* systole: `ucast IF PEER`: UDP unicast to one peer on udpport
- * (HEARTBEAT-REFERENCE §4.2). */
+ * (docs/PROTOCOL.md, "ha.cf directives"). */
 #include "media.h"
 
 static gboolean
@@ -16,7 +16,7 @@ ucast_setup (const HbMedium *conf, GSocket **socket_out, GSocketAddress **dest_o
       return FALSE;
     }
   /* One ha.cf lists every node's address; the line naming ourselves is
-   * not a medium for us (§4.2). */
+   * not a medium for us (docs/PROTOCOL.md, "ha.cf directives"). */
   if (hb_media_is_local_address (conf->peer))
     {
       g_set_error (error, HB_MEDIA_ERROR, HB_MEDIA_ERROR_SELF,

@@ -1,8 +1,9 @@
 /* systole: heartbeat media: one UDP socket per `bcast`, `ucast` and `mcast`
- * line of ha.cf (HEARTBEAT-REFERENCE §4.2), bound to its interface with
+ * line of ha.cf (docs/PROTOCOL.md, "ha.cf directives"), bound to its interface with
  * SO_BINDTODEVICE, read by a GSource on the daemon's main context.
  *
- * Heartbeat forks a reader and a writer process per medium (§2.3, §8.10);
+ * Heartbeat forks a reader and a writer process per medium (docs/PROTOCOL.md,
+ * "Log format", "Known weaknesses");
  * here a medium is a socket and a source in the one main loop. Each kind
  * lives in its own file (media-bcast.c, media-ucast.c, media-mcast.c) and
  * only says how to bind, where to send and how to announce itself.
@@ -37,7 +38,8 @@ typedef void (*HbMediaRecvFunc) (HbMediaChannel *channel,
 
 /* Opens the medium described by `conf` and starts reading on `context`
  * (NULL = default). A ucast line naming one of our own addresses fails with
- * HB_MEDIA_ERROR_SELF: callers skip it, so one ha.cf serves every node (§4.2). */
+ * HB_MEDIA_ERROR_SELF: callers skip it, so one ha.cf serves every node
+ * (docs/PROTOCOL.md, "ha.cf directives"). */
 HbMediaChannel *hb_media_open (const HbMedium *conf, GMainContext *context,
                                HbMediaRecvFunc recv, gpointer user_data, GError **error);
 void hb_media_free (HbMediaChannel *channel);
@@ -52,7 +54,7 @@ gboolean hb_media_send (HbMediaChannel *channel, const guint8 *data, gsize len, 
 const char *hb_media_link_name (const HbMediaChannel *channel);
 /* "bcast eth0", "ucast eth0 192.0.2.12", "mcast eth0 239.0.0.1": for logs. */
 const char *hb_media_describe (const HbMediaChannel *channel);
-/* The line Heartbeat logs when the medium starts (§2.3). */
+/* The line Heartbeat logs when the medium starts (docs/PROTOCOL.md, "Log format"). */
 const char *hb_media_started_message (const HbMediaChannel *channel);
 const HbMedium *hb_media_conf (const HbMediaChannel *channel);
 

@@ -1,4 +1,4 @@
-/* systole: the daemon's pid file (HEARTBEAT-REFERENCE §7.1, §7.3).
+/* systole: the daemon's pid file (docs/PROTOCOL.md, "heartbeat command line", "Files and paths").
  *
  * The running daemon holds a POSIX write lock (fcntl F_SETLK) on its pid
  * file for its whole life; the kernel drops it when the process dies, so

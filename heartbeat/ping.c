@@ -1,4 +1,4 @@
-/* systole: ping nodes over ICMP echo. Facts: HEARTBEAT-REFERENCE §2.2. */
+/* systole: ping nodes over ICMP echo. Facts: docs/PROTOCOL.md, "Ping nodes". */
 #include "ping.h"
 
 #include "icmp-echo.h"

@@ -1,5 +1,5 @@
 /* systole: ping nodes (`ping IP...`, `ping_group NAME IP...`,
- * HEARTBEAT-REFERENCE §2.2): ICMP echo requests from one raw socket every
+ * docs/PROTOCOL.md, "Ping nodes"): ICMP echo requests from one raw socket every
  * keepalive; an echo reply from a member address is a sign of life of its
  * pseudo-node. */
 #pragma once

@@ -1,5 +1,6 @@
 /* systole: the process title shown by ps (DESIGN.md: `heartbeat: master
- * control process`, as Heartbeat's set_proc_title, HEARTBEAT-REFERENCE §2.3). */
+ * control process`, as Heartbeat's set_proc_title, docs/PROTOCOL.md,
+ * "Log format"). */
 #pragma once
 
 #include <glib.h>

@@ -6,7 +6,7 @@
  * never blocked. One operation at a time per group (later requests queue);
  * different groups run in parallel.
  *
- * Agent lookup (HEARTBEAT-REFERENCE.md §3.1): RESOURCE_DIR/NAME (Heartbeat style,
+ * Agent lookup (docs/PROTOCOL.md, "haresources"): RESOURCE_DIR/NAME (Heartbeat style,
  * status judged by stdout text), then INIT_DIR/NAME (LSB, status by exit code);
  * `ocf:PROVIDER:TYPE` runs OCF_ROOT/resource.d/PROVIDER/TYPE (OCF codes).
  */

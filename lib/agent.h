@@ -1,8 +1,9 @@
 /* systole: resource agents as data — which standard an agent follows, the argv
  * it is called with, and what its answer means. Pure: no I/O.
  *
- * Facts: HEARTBEAT-REFERENCE.md §3.1 (spec forms, lookup order), §3.2 (invocation,
- * status judged by stdout text), ECOSYSTEM.md §3.2 (OCF exit codes), §3.6 (LSB).
+ * Facts: docs/PROTOCOL.md, "haresources" (spec forms, lookup order), "Running
+ * resource scripts" (invocation, status judged by stdout text), "OCF and LSB
+ * conventions" (OCF and LSB exit codes).
  */
 #pragma once
 

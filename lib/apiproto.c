@@ -45,7 +45,8 @@ static const VerbInfo verbs[] = {
   { HB_API_REQ_TAKEOVER, "takeover", 1 },
 };
 
-/* Indexed by HbApiHold; the words of hb_standby/hb_takeover (§3.8). */
+/* Indexed by HbApiHold; the words of hb_standby/hb_takeover (docs/PROTOCOL.md,
+ * "Standby and takeover"). */
 static const char *const hold_names[] = { "all", "local", "foreign", "failback" };
 
 const char *

@@ -19,8 +19,8 @@
  * buffers an unbounded amount from a peer.
  *
  * Heartbeat 3 used a message-based API over /var/run/heartbeat/register
- * (HEARTBEAT-REFERENCE §7.3); only its CLI behaviour is user-visible
- * (§7.4), so the transport is our own.
+ * (docs/PROTOCOL.md, "Files and paths"); only its CLI behaviour is
+ * user-visible (same file, "cl_status"), so the transport is our own.
  */
 #pragma once
 
@@ -104,14 +104,14 @@ char *hb_api_request_encode (HbApiVerb verb, const char *const *args, GError **e
  * sent back to the peer. */
 HbApiRequest *hb_api_request_parse (const char *line, gsize len, GError **error);
 
-/* ---- resource-hold argument of standby/takeover (HEARTBEAT-REFERENCE §3.8) ---- */
+/* ---- resource-hold argument of standby/takeover (docs/PROTOCOL.md, "Standby and takeover") */
 
 typedef enum
 {
   HB_API_HOLD_ALL,
   HB_API_HOLD_LOCAL,
   HB_API_HOLD_FOREIGN,
-  HB_API_HOLD_FAILBACK, /* passed through unchanged: its meaning differs per tool (§3.8) */
+  HB_API_HOLD_FAILBACK, /* passed through unchanged: its meaning differs per tool */
 } HbApiHold;
 
 const char *hb_api_hold_to_string (HbApiHold hold);

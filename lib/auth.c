@@ -1,4 +1,4 @@
-/* systole: crc / md5 / sha1 message authentication (HEARTBEAT-REFERENCE §1.8).
+/* systole: crc / md5 / sha1 message authentication (docs/PROTOCOL.md, "Authentication").
  *
  * md5 and sha1 are plain HMAC (RFC 2104) as Heartbeat's HBauth plugins compute
  * them; GLib's GHmac implements it, including hashing keys longer than the
@@ -56,7 +56,7 @@ hb_auth_digest (HbAuthMethod method, const char *key, const guint8 *data, gsize 
     case HB_AUTH_CRC:
       if (has_key)
         {
-          break; /* authkeys §5: "Auth method [crc] doesn't use a key" */
+          break; /* "Auth method [crc] doesn't use a key" (docs/PROTOCOL.md, "authkeys") */
         }
       /* Printed with %lx: no leading zeros. */
       return g_strdup_printf ("%" G_GINT32_MODIFIER "x", hb_auth_crc32 (data, len));
@@ -143,7 +143,7 @@ parse_token (const char *token, gsize token_len, guint64 *index, const char **di
   return TRUE;
 }
 
-/* Node names are shorter than HOSTLENG (HEARTBEAT-REFERENCE §1.5). */
+/* Node names are shorter than HOSTLENG (docs/PROTOCOL.md, "Size limits"). */
 #define PEER_NAME_MAX 99
 
 /* How the mismatch message names the sender. Its `src` comes from a packet

@@ -1,6 +1,6 @@
 /* systole: Heartbeat 3 message authentication (crc, md5, sha1).
  *
- * HEARTBEAT-REFERENCE §1.8: digests are lowercase hex; crc is CRC-32 (poly
+ * docs/PROTOCOL.md, "Authentication": digests are lowercase hex; crc is CRC-32 (poly
  * 0x04C11DB7, MSB-first, init 0, final complement, no length append) printed
  * without leading zeros; md5 / sha1 are HMAC (RFC 2104) keyed with the authkeys
  * token as ASCII. Tokens look like "<index> <digest>".
@@ -18,7 +18,8 @@ G_BEGIN_DECLS
 #define HB_AUTH_ERROR (hb_auth_error_quark ())
 GQuark hb_auth_error_quark (void);
 
-/* Messages use Heartbeat's wording (§1.8) so users' log greps keep working. */
+/* Messages use Heartbeat's wording (docs/PROTOCOL.md, "Authentication") so
+ * users' log greps keep working. */
 typedef enum
 {
   HB_AUTH_ERROR_BAD_TOKEN,  /* "Bad/invalid auth token": missing or malformed token */

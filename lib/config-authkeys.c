@@ -1,4 +1,4 @@
-/* systole: authkeys parser (HEARTBEAT-REFERENCE §5).
+/* systole: authkeys parser (docs/PROTOCOL.md, "authkeys").
  *
  * Messages keep Heartbeat's wording (users search for it) behind our
  * "file:line:" prefix. Keys are never echoed. Unlike Heartbeat, `auth N`
@@ -170,7 +170,7 @@ hb_authkeys_line (HbConfigBuilder *b, const char *text, guint line)
   g_autoptr (GPtrArray) words = g_ptr_array_new ();
 
   /* Blank lines and lines starting with '#' are comments; '#' inside a
-   * line may be part of a key (§5). */
+   * line may be part of a key (docs/PROTOCOL.md, "authkeys"). */
   if (*lead == '\0' || *lead == '#')
     {
       return;
@@ -235,7 +235,7 @@ hb_config_parse_authkeys (HbConfigBuilder *b, const HbConfigText *text)
       return;
     }
   b->authkeys_read = TRUE;
-  /* Only the read bits matter, as in Heartbeat (§5). */
+  /* Only the read bits matter, as in Heartbeat (docs/PROTOCOL.md, "authkeys"). */
   if ((text->mode & (S_IRGRP | S_IROTH)) != 0)
     {
       hb_config_err (b, HB_CONFIG_ERROR_PERMISSIONS, b->authkeys_path, 0,

@@ -1,4 +1,4 @@
-/* systole: defaults of ha.cf (HEARTBEAT-REFERENCE §4.2, the 3.0.6 values).
+/* systole: defaults of ha.cf (docs/PROTOCOL.md, "ha.cf directives": the 3.0.6 values).
  *
  * Plain defaults are set before ha.cf is read; values derived from other
  * directives (warntime, initdead, deadping, media ports) after it, so the
@@ -33,8 +33,8 @@ hb_config_set_defaults (HbConfigBuilder *b)
   c->udpport = b->env->default_udpport != 0 ? b->env->default_udpport : HB_DEFAULT_UDPPORT;
 }
 
-/* initdead when not given (§4.2): deadtime if > 10 s, else 12 s if
- * deadtime < 6 s, else twice deadtime. */
+/* initdead when not given: deadtime if > 10 s, else 12 s if deadtime < 6 s,
+ * else twice deadtime (docs/PROTOCOL.md, "ha.cf directives"). */
 static guint
 hb_config_default_initdead (guint deadtime_ms)
 {
@@ -83,7 +83,7 @@ hb_config_apply_logd (HbConfigBuilder *b)
     }
   if (hb_config_seen_line (b, "use_logd") == 0)
     {
-      /* Heartbeat's wording (§4.2 use_logd). */
+      /* Heartbeat's wording (docs/PROTOCOL.md, "ha.cf directives", use_logd). */
       hb_config_warn (b, HB_CONFIG_ERROR_MISSING_VALUE, b->hacf_path, 0,
                       "No log entry found in ha.cf -- use logd");
       c->use_logd = TRUE;

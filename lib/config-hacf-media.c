@@ -1,5 +1,5 @@
 /* systole: ha.cf heartbeat media: bcast (udp), ucast, mcast
- * (HEARTBEAT-REFERENCE §4.2; HB3 lib/plugins/HBcomm/). */
+ * (docs/PROTOCOL.md, "ha.cf directives"; HB3 lib/plugins/HBcomm/). */
 #include "config-hacf.h"
 
 #include <string.h>
@@ -64,7 +64,8 @@ hb_hacf_ucast (HbConfigBuilder *b, const HbHacfDirective *d, guint line, char **
       return;
     }
   /* Every ucast line is kept, the node's own address included: one ha.cf
-   * serves all nodes and the daemon skips the line naming itself (§4.2). */
+   * serves all nodes and the daemon skips the line naming itself
+   * (docs/PROTOCOL.md, "ha.cf directives"). */
   HbMedium *medium = hb_medium_new (HB_MEDIUM_UCAST, values[0], line);
   medium->peer = g_steal_pointer (&addr);
   medium->peer_name = g_strdup (values[1]);

@@ -1,5 +1,5 @@
 /* systole: ha.cf cluster members: node, and the ping pseudo-nodes ping
- * and ping_group (HEARTBEAT-REFERENCE §4.2). */
+ * and ping_group (docs/PROTOCOL.md, "ha.cf directives", "Ping nodes"). */
 #include "config-hacf.h"
 
 #include <string.h>

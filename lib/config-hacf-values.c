@@ -1,5 +1,6 @@
 /* systole: ha.cf directives that set one field of HbConfig: time values,
- * booleans, numbers, strings, choices (HEARTBEAT-REFERENCE §4.1, §4.2). */
+ * booleans, numbers, strings, choices (docs/PROTOCOL.md, "ha.cf syntax",
+ * "ha.cf directives"). */
 #include "config-hacf.h"
 
 #include <string.h>
@@ -143,7 +144,7 @@ hb_hacf_logfacility (HbConfigBuilder *b, const HbHacfDirective *d, guint line, c
   const char *text = hb_hacf_single (values);
 
   g_clear_pointer (&b->config->logfacility, g_free);
-  /* `none` disables syslog (§4.2). */
+  /* `none` disables syslog (docs/PROTOCOL.md, "ha.cf directives"). */
   if (g_ascii_strcasecmp (text, "none") == 0)
     {
       return;

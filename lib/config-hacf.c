@@ -1,4 +1,4 @@
-/* systole: ha.cf parser (HEARTBEAT-REFERENCE §4.1, §4.2).
+/* systole: ha.cf parser (docs/PROTOCOL.md, "ha.cf syntax", "ha.cf directives").
  *
  * One table maps each directive to a handler. Unlike Heartbeat, order does
  * not matter: values that depend on others (bcast/ucast ports, derived timers)
@@ -21,7 +21,7 @@ hb_hacf_single (char **values)
   return values[g_strv_length (values) - 1];
 }
 
-/* auto_failback: on, off, legacy, or any boolean (§4.2). */
+/* auto_failback: on, off, legacy, or any boolean (docs/PROTOCOL.md, "ha.cf directives"). */
 static gboolean
 hb_hacf_parse_failback (const char *text, HbAutoFailback *out)
 {
@@ -70,7 +70,8 @@ hb_hacf_nice_failback (HbConfigBuilder *b, const HbHacfDirective *d, guint line,
                      "bad boolean value [%s] for nice_failback", text);
       return;
     }
-  /* §3.8: nice_failback on = auto_failback off, off = legacy. */
+  /* nice_failback on = auto_failback off, off = legacy (docs/PROTOCOL.md,
+   * "auto_failback"). */
   b->nice_failback = value ? HB_FAILBACK_OFF : HB_FAILBACK_LEGACY;
   b->nice_failback_line = line;
   hb_config_warn (b, HB_CONFIG_ERROR_BAD_VALUE, hb_hacf_file (b), line,
@@ -131,7 +132,7 @@ static const char *const hb_autojoins[] = { "none", "other", "any", NULL };
 #define OFF(f) G_STRUCT_OFFSET (HbConfig, f)
 #define NOTE(name, h, args, note) { name, h, args, 0, 0, 0, NULL, note }
 
-/* Every directive of HEARTBEAT-REFERENCE §4.2. */
+/* Every directive of docs/PROTOCOL.md, "ha.cf directives". */
 static const HbHacfDirective hb_hacf_directives[] = {
   { "node", hb_hacf_node, HB_HACF_PER_WORD, 0, 0, 0, NULL, NULL },
   { "keepalive", hb_hacf_time_positive, HB_HACF_PER_WORD, OFF (keepalive_ms), 0, 0, NULL, NULL },
@@ -265,7 +266,7 @@ hb_hacf_cut_line (HbConfigBuilder *b, char *text, guint line)
 
   if (hash != NULL)
     {
-      *hash = '\0'; /* `#` anywhere starts a comment (§4.1) */
+      *hash = '\0'; /* `#` anywhere starts a comment (docs/PROTOCOL.md, "ha.cf syntax") */
     }
   cr = strchr (text, '\r');
   if (cr == NULL)

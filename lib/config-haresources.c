@@ -1,4 +1,4 @@
-/* systole: haresources parser (HEARTBEAT-REFERENCE §3.1).
+/* systole: haresources parser (docs/PROTOCOL.md, "haresources").
  *
  * One logical line (with `\` continuations) is one group: the preferred node,
  * then resources started left to right. The first resource is the group key. */
@@ -13,7 +13,7 @@ hb_hares_file (HbConfigBuilder *b)
 }
 
 /* ResourceManager treats anything matching the shell pattern
- * [0-9]*.[0-9]*.[0-9]*.[0-9]* as IPaddr::<spec> (§3.1). */
+ * [0-9]*.[0-9]*.[0-9]*.[0-9]* as IPaddr::<spec> (docs/PROTOCOL.md, "haresources"). */
 static gboolean
 hb_hares_is_bare_ip (const char *spec)
 {

@@ -1,4 +1,4 @@
-/* systole: whole-configuration checks (HEARTBEAT-REFERENCE §4.3, §5) and
+/* systole: whole-configuration checks (docs/PROTOCOL.md, "ha.cf validation", "authkeys") and
  * our own warnings. Messages keep Heartbeat's wording where users know it. */
 #include "config-private.h"
 

@@ -52,7 +52,8 @@ gboolean
 hb_parse_time_ms (const char *text, guint *ms_out)
 {
   /* Unit suffixes of cl_get_msec (CG lib/clplumbing/cl_misc.c): nano-units
-   * per millisecond for each. A bare number is in seconds (§4.1). */
+   * per millisecond for each. A bare number is in seconds
+   * (docs/PROTOCOL.md, "ha.cf syntax"). */
   static const struct
   {
     const char *suffix;
@@ -90,7 +91,7 @@ hb_parse_time_ms (const char *text, guint *ms_out)
 gboolean
 hb_parse_bool (const char *text, gboolean *value_out)
 {
-  /* cl_str_to_boolean (CG lib/clplumbing/cl_misc.c), §4.1. */
+  /* cl_str_to_boolean (CG lib/clplumbing/cl_misc.c; docs/PROTOCOL.md, "ha.cf syntax"). */
   static const char *const yes[] = { "true", "on", "yes", "y", "1" };
   static const char *const no[] = { "false", "off", "no", "n", "0" };
 

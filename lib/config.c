@@ -57,7 +57,8 @@ hb_node_conf_new (const char *name, HbNodeType type, guint line)
 {
   HbNodeConf *node = g_new0 (HbNodeConf, 1);
 
-  /* Heartbeat lower-cases node names (§4.2 `node`); ping names are addresses. */
+  /* Heartbeat lower-cases node names (docs/PROTOCOL.md, "ha.cf directives",
+   * `node`); ping names are addresses. */
   node->name = g_ascii_strdown (name, -1);
   node->type = type;
   node->line = line;

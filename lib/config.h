@@ -4,7 +4,7 @@
  * files, and the daemon swaps it in whole (SIGHUP reload). Nothing outside
  * lib/config*.c writes to it. All strings are owned by the HbConfig.
  *
- * Facts: shared/docs/HEARTBEAT-REFERENCE.md §3.1 (haresources), §4 (ha.cf), §5 (authkeys).
+ * Facts: docs/PROTOCOL.md, "haresources" and "Configuration" (ha.cf, authkeys).
  */
 #pragma once
 
@@ -35,7 +35,7 @@ typedef enum
   HB_CONFIG_ERROR_BAD_NODE,        /* haresources names a node that ha.cf does not list */
   HB_CONFIG_ERROR_DUPLICATE,       /* duplicate group key, node, auth index, ... */
   HB_CONFIG_ERROR_RESOURCE,        /* malformed resource spec (e.g. IPaddr argument) */
-  HB_CONFIG_ERROR_AUTH,            /* authkeys content errors (§5) */
+  HB_CONFIG_ERROR_AUTH,            /* authkeys content errors */
 } HbConfigError;
 
 typedef enum
@@ -153,7 +153,8 @@ typedef struct
   char *confdir;       /* directory the files were read from */
   char *local_node;    /* lower-cased name this configuration was validated for */
 
-  /* ha.cf: timers in milliseconds, defaults and derived values already applied (§4.2). */
+  /* ha.cf: timers in milliseconds, defaults and derived values already applied
+   * (docs/PROTOCOL.md, "ha.cf directives"). */
   guint keepalive_ms;
   guint deadtime_ms;
   guint warntime_ms;
@@ -253,7 +254,7 @@ typedef struct
    * (ucast peer on the interface's network, media interfaces exist). */
   const HbConfigInterface *interfaces;
   gsize n_interfaces;
-  /* `ha-cluster/udp` from /etc/services; 0 means 694 (§4.2). */
+  /* `ha-cluster/udp` from /etc/services; 0 means 694 (docs/PROTOCOL.md, "ha.cf directives"). */
   guint16 default_udpport;
   /* Heartbeat accepts host names for ucast and ping peers (HB3 ucast.c,
    * "allow use of hostname in ha.cf"). Returns a newly allocated IPv4
@@ -329,8 +330,8 @@ char *hb_config_dump (const HbConfig *config);
 const HbNodeConf *hb_config_find_node (const HbConfig *config, const char *name);
 const HbResourceGroup *hb_config_find_group (const HbConfig *config, const char *key);
 
-/* The ha.cf directives recognised (HEARTBEAT-REFERENCE §4.2, plus the
- * 3.0.6 media plugins), index 0 .. hb_config_n_directives () - 1. */
+/* The ha.cf directives recognised (docs/PROTOCOL.md, "ha.cf directives",
+ * plus the 3.0.6 media plugins), index 0 .. hb_config_n_directives () - 1. */
 guint hb_config_n_directives (void);
 const char *hb_config_directive_name (guint index);
 
@@ -338,12 +339,13 @@ const char *hb_config_directive_name (guint index);
 const char *hb_auto_failback_to_string (HbAutoFailback value);
 const char *hb_auth_method_to_string (HbAuthMethod method);
 
-/* Time value as Heartbeat parses it (§4.1): bare number = seconds (fractional
- * allowed), suffix "ms", "us"/"usec"; rounded to whole ms. FALSE on bad input. */
+/* Time value as Heartbeat parses it (docs/PROTOCOL.md, "ha.cf syntax"): bare
+ * number = seconds (fractional allowed), suffix "ms", "us"/"usec"; rounded to
+ * whole ms. FALSE on bad input. */
 gboolean hb_parse_time_ms (const char *text, guint *ms_out);
 
-/* Boolean as Heartbeat parses it (§4.1): true on yes y 1 / false off no n 0,
- * case-insensitive. FALSE on anything else. */
+/* Boolean as Heartbeat parses it (docs/PROTOCOL.md, "ha.cf syntax"): true on
+ * yes y 1 / false off no n 0, case-insensitive. FALSE on anything else. */
 gboolean hb_parse_bool (const char *text, gboolean *value_out);
 
 G_END_DECLS

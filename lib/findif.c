@@ -113,7 +113,7 @@ hb_findif_parse_routes (const char *text, GError **error)
   return g_steal_pointer (&routes);
 }
 
-/* Is `a` better than `b`? Lower metric first, then the longer mask (§6.4). */
+/* Is `a` better than `b`? Lower metric first, then the longer mask (docs/PROTOCOL.md, "findif"). */
 static gboolean
 route_better (const HbRoute *a, const HbRoute *b)
 {

@@ -1,7 +1,7 @@
 /* systole: find the interface, netmask and broadcast for a service address.
  *
  * Pure logic over the text of /proc/net/route (the caller reads the file),
- * no I/O. Facts: HEARTBEAT-REFERENCE §6.4 (findif): the matching route with
+ * no I/O. Facts: docs/PROTOCOL.md, "findif": the matching route with
  * the lowest metric wins, equal metrics go to the longest mask; the default
  * broadcast is ip | ~mask; "No route to <ip>" when nothing matches; a default
  * route cannot supply a netmask.

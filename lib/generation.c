@@ -1,4 +1,4 @@
-/* systole: the generation number file. Facts: HEARTBEAT-REFERENCE §1.9. */
+/* systole: the generation number file. Facts: docs/PROTOCOL.md, "Generations". */
 #include "generation.h"
 
 #include <string.h>

@@ -1,6 +1,6 @@
 /* systole: the generation number file (pure parse/format; no I/O, no clock).
  *
- * Facts: HEARTBEAT-REFERENCE §1.9. The file holds a decimal number; it is
+ * Facts: docs/PROTOCOL.md, "Generations". The file holds a decimal number; it is
  * rewritten on each start as the number right-aligned in 15 columns plus
  * "\n" (16 bytes). A missing file seeds the generation with time(NULL).
  */

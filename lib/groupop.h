@@ -1,7 +1,7 @@
 /* systole: the order of agent runs for one operation on one resource group.
  * Pure: the caller runs each step and reports its outcome; time is passed in.
  *
- * Heartbeat rules (HEARTBEAT-REFERENCE.md §3.3):
+ * Heartbeat rules (docs/PROTOCOL.md, "Group start and stop"):
  * - start is left to right; a resource whose status already says running is
  *   skipped; if one start fails, the whole group is stopped right to left and
  *   the operation ends in START_FAILED naming the resource;

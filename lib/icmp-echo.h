@@ -1,5 +1,5 @@
 /* systole: matching ICMP echo replies to the echo requests we sent, for
- * ping nodes (HEARTBEAT-REFERENCE §2.2). Pure: the daemon's raw socket
+ * ping nodes (docs/PROTOCOL.md, "Ping nodes"). Pure: the daemon's raw socket
  * hands each datagram here and counts a match as a sign of life.
  *
  * Heartbeat's ping plugin matches a reply on the ICMP identifier (its pid)

@@ -2,10 +2,10 @@
  *
  * Parameter overrides (OCF_RESKEY_cidr_netmask/nic/broadcast over the
  * `ip[/cidr[/nic[/bcast]]]` spec), the gratuitous-ARP tuning checks, the
- * choice of the first free alias label (HEARTBEAT-REFERENCE §6.2: eth0:0 ..
+ * choice of the first free alias label (docs/PROTOCOL.md, "IPaddr": eth0:0 ..
  * eth0:511), the Heartbeat `status` word and LSB code for an OCF monitor
- * result (§3.2, ECOSYSTEM §3.2) and the agents' log line format (§2.3, with
- * upper-case level words as the agents print them).
+ * result ("Running resource scripts", "OCF and LSB conventions") and the
+ * agents' log line format ("Log format", with upper-case level words as the agents print them).
  */
 #pragma once
 
@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-/* OCF return codes (OCF RA API; ECOSYSTEM §3.2). */
+/* OCF return codes (OCF RA API; docs/PROTOCOL.md, "OCF and LSB conventions"). */
 typedef enum
 {
   HB_OCF_SUCCESS = 0,
@@ -38,7 +38,7 @@ typedef enum
   HB_IPADDR_AGENT_ERROR_NO_LABEL,     /* NIC:0 .. NIC:511 all taken */
 } HbIpaddrAgentError;
 
-/* Highest alias number tried (§6.2). */
+/* Highest alias number tried (docs/PROTOCOL.md, "IPaddr"). */
 #define HB_IPADDR_LABEL_LAST 511
 
 /* Applies the OCF parameters that override parts of the spec; NULL or ""

@@ -162,8 +162,8 @@ parse_broadcast (const char *text, HbIpaddrSpec *spec, GError **error)
   return TRUE;
 }
 
-/* Parts after ip/cidr: "nic", "nic/bcast" or "bcast" (§3.1: a part that
- * starts with a digit is the broadcast address). */
+/* Parts after ip/cidr: "nic", "nic/bcast" or "bcast" (a part that
+ * starts with a digit is the broadcast address: docs/PROTOCOL.md, "haresources"). */
 static gboolean
 parse_tail (char **parts, HbIpaddrSpec *spec, GError **error)
 {

@@ -1,9 +1,9 @@
 /* systole: the IPaddr resource argument `ip[/cidr[/nic[/broadcast]]]`.
  *
  * Pure parsing, no I/O. Addresses are IPv4 in host byte order.
- * Facts: HEARTBEAT-REFERENCE §3.1 (argument grammar: a third part that starts
- * with a digit is the broadcast address, not an interface) and §6.2 (a nic
- * such as `eth0:1` names the base interface `eth0`).
+ * Facts: docs/PROTOCOL.md, "haresources" (argument grammar: a third part that
+ * starts with a digit is the broadcast address, not an interface) and "IPaddr"
+ * (a nic such as `eth0:1` names the base interface `eth0`).
  */
 #pragma once
 

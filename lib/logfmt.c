@@ -1,4 +1,4 @@
-/* systole: Heartbeat log line formatting. Facts: HEARTBEAT-REFERENCE §2.3. */
+/* systole: Heartbeat log line formatting. Facts: docs/PROTOCOL.md, "Log format". */
 #include "logfmt.h"
 
 #include <string.h>
@@ -84,7 +84,7 @@ hb_logfmt_file_line (const char *entity,
                               hostname != NULL ? hostname : "localhost", entity, pid, word,
                               text);
     }
-  /* HA_DATEFMT "%Y/%m/%d_%T" (HEARTBEAT-REFERENCE §2.3). */
+  /* HA_DATEFMT "%Y/%m/%d_%T" (docs/PROTOCOL.md, "Log format"). */
   stamp = g_date_time_format (when, "%Y/%m/%d_%H:%M:%S");
   return g_strdup_printf ("%s[%" G_GINT64_FORMAT "]: %s %s: %s\n", entity, pid, stamp, word,
                           text);

@@ -1,6 +1,6 @@
 /* systole: Heartbeat log line formatting (pure; no I/O, no clock).
  *
- * Facts: HEARTBEAT-REFERENCE §2.3. Two file formats exist:
+ * Facts: docs/PROTOCOL.md, "Log format". Two file formats exist:
  *   2.x style:    "heartbeat[10414]: 2015/06/16_01:48:13 info: <msg>"
  *   syslog style: "Jun 16 01:48:13 node1 heartbeat: [10414]: info: <msg>"
  * (`syslogmsgfmt true` selects the second). To syslog the text is

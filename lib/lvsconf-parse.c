@@ -3,7 +3,7 @@
  * A statement is a keyword plus the rest of its line (keepalived's rule), stopping
  * early at a brace; the keyword is looked up in the table of the block level it
  * stands in. Errors are collected and parsing goes on, so a user sees every
- * problem of the file in one run (STYLE §3).
+ * problem of the file in one run.
  */
 #include "lvsconf-private.h"
 

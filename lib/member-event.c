@@ -79,7 +79,8 @@ hb_member_event_type_to_string (HbMemberEventType type)
 const char *
 hb_member_severity_to_string (HbMemberSeverity severity)
 {
-  /* §2.3: the priority words Heartbeat writes into its log lines. */
+  /* The priority words Heartbeat writes into its log lines (docs/PROTOCOL.md,
+   * "Log format"). */
   static const char *const names[] = {
     [HB_MEMBER_SEVERITY_CRIT] = "CRIT",     [HB_MEMBER_SEVERITY_ERROR] = "ERROR",
     [HB_MEMBER_SEVERITY_WARNING] = "WARN",  [HB_MEMBER_SEVERITY_NOTICE] = "notice",

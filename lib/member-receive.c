@@ -1,7 +1,8 @@
 /* systole: judging and applying one received packet. See membership.h.
  *
  * The order of checks follows HB3 heartbeat.c should_drop_message and
- * HBDoMsg_T_STATUS as summarised in HEARTBEAT-REFERENCE §1.9 and §2.2:
+ * HBDoMsg_T_STATUS as summarised in docs/PROTOCOL.md, "Sequencing" and
+ * "Liveness and dead detection":
  * NS_* dest filter, seq/hg presence, replay (lower hg), restart (higher hg),
  * partition heal, sequence tracking, then the status itself.
  */
@@ -15,8 +16,8 @@ addressed_elsewhere (const HbMembership *m, const HbMemberPacket *pkt)
   return pkt->dest != NULL && strcmp (pkt->dest, m->local->name) != 0;
 }
 
-/* §2.2: any packet, duplicates included, refreshes its link; the first packet
- * on a dead link brings it up. */
+/* Any packet, duplicates included, refreshes its link; the first packet on a
+ * dead link brings it up (docs/PROTOCOL.md, "Liveness and dead detection"). */
 static void
 refresh_link (MemberNode *node, const char *link_name, gint64 now_us, GPtrArray *out)
 {
@@ -87,7 +88,7 @@ receive_own (HbMembership *m, gint64 now_us, const HbMemberPacket *pkt, GPtrArra
   return HB_MEMBER_OWN;
 }
 
-/* A ping node has no seq or hg: every echo is a sign of life (§2.2). */
+/* A ping node has no seq or hg: every echo is a sign of life (docs/PROTOCOL.md, "Ping nodes"). */
 static HbMemberVerdict
 receive_ping (MemberNode *node, gint64 now_us, GPtrArray *out)
 {
@@ -106,7 +107,7 @@ receive_ping (MemberNode *node, gint64 now_us, GPtrArray *out)
   return HB_MEMBER_PROCESS;
 }
 
-/* §1.9: a higher generation means the peer restarted: forget its seqs.
+/* A higher generation means the peer restarted: forget its seqs (docs/PROTOCOL.md, "Generations").
  * The first generation of a node we never heard is no restart (Heartbeat
  * logs nothing), unless we declared it dead meanwhile: it started behind a
  * partition and may hold groups, so the event goes out, at debug severity
@@ -141,7 +142,8 @@ restart_node (MemberNode *node, const HbMemberPacket *pkt, GPtrArray *out)
   node->last_status_seq = 0;
   /* A new generation explains the silence: whatever packet shows it first
    * (its status may have been lost), the node restarted; it does not return
-   * from a partition (§1.9), so its next status must not look like one. */
+   * from a partition (docs/PROTOCOL.md, "Generations"), so its next status
+   * must not look like one. */
   node->declared_dead = FALSE;
 }
 
@@ -180,7 +182,7 @@ static void
 schedule_gap (HbMembership *m, MemberNode *node, const HbSeqInfo *info, gint64 now_us)
 {
   guint hi = m->max_rexmit_delay_ms;
-  guint lo = hi < 100 ? 0 : 50; /* §1.9: first request in [50, max], or [0, max] */
+  guint lo = hi < 100 ? 0 : 50; /* [50, max] or [0, max]: docs/PROTOCOL.md, "Retransmission" */
 
   for (guint64 i = 0; i < info->n_recorded; i++)
     {
@@ -258,7 +260,8 @@ track_seq (HbMembership *m, MemberNode *node, const HbMemberPacket *pkt, gint64 
     }
 }
 
-/* §2.2 late heartbeat: measured between consecutive status packets. The CRIT
+/* Late heartbeat (docs/PROTOCOL.md, "Liveness and dead detection"): measured
+ * between consecutive status packets. The CRIT
  * form also covers a node we already declared dead, so the two never disagree
  * when the interval equals the dead interval to the millisecond. */
 static void
@@ -384,7 +387,8 @@ receive_peer (HbMembership *m, MemberNode *node, gint64 now_us, const HbMemberPa
 
   if (pkt->is_ns)
     {
-      /* §1.9: NS_* messages carry no seq; only the destination matters. */
+      /* NS_* messages carry no seq; only the destination matters
+       * (docs/PROTOCOL.md, "Sequence numbers"). */
       refresh_link (node, pkt->link, now_us, out);
       node->heard = TRUE;
       return addressed_elsewhere (m, pkt) ? HB_MEMBER_DROP_NOT_FOR_US : HB_MEMBER_PROCESS;
@@ -417,8 +421,8 @@ receive_peer (HbMembership *m, MemberNode *node, gint64 now_us, const HbMemberPa
    * newer than its last status: it was alive behind a partition, if this
    * status turns out to be fresh. Also after its own `st=dead` (a shutdone):
    * a live status of the same run means the notice was not true, which
-   * Heartbeat treats as a return after partition too (§1.9: same generation
-   * from a node we consider dead). */
+   * Heartbeat treats as a return after partition too (docs/PROTOCOL.md,
+   * "Generations": same generation from a node we consider dead). */
   returning = pkt->is_status && pkt->seq > node->last_status_seq
               && (node->declared_dead
                   || (node->have_status && strcmp (node->status, HB_NODE_STATUS_DEAD) == 0
@@ -448,7 +452,8 @@ receive_peer (HbMembership *m, MemberNode *node, gint64 now_us, const HbMemberPa
         }
       apply_status (m, node, pkt, now_us, out);
     }
-  /* §1.9: messages for another node are tracked, then dropped. */
+  /* Messages for another node are tracked, then dropped (docs/PROTOCOL.md,
+   * "Sequence numbers"). */
   return addressed_elsewhere (m, pkt) ? HB_MEMBER_DROP_NOT_FOR_US : HB_MEMBER_PROCESS;
 }
 

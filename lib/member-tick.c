@@ -45,7 +45,8 @@ expire_node (MemberNode *node, gint64 now_us, gint64 interval_us, GPtrArray *out
     }
   node->declared_dead = TRUE;
   hb_member_set_status (node, HB_NODE_STATUS_DEAD, out);
-  /* §2.2: ping node death never leads to takeover, so it gets its own type. */
+  /* Ping node death never leads to takeover, so it gets its own type
+   * (docs/PROTOCOL.md, "Ping nodes"). */
   ev = hb_member_emit (out, ping ? HB_MEMBER_EVENT_PING_DEAD : HB_MEMBER_EVENT_NODE_DEAD,
                        HB_MEMBER_SEVERITY_WARNING, node, "node %s: is dead", node->name);
   if (ev != NULL)
@@ -67,7 +68,8 @@ request_rexmits (HbMembership *m, MemberNode *node, gint64 now_us, GPtrArray *ou
       return;
     }
   due = g_array_new (FALSE, FALSE, sizeof (guint64));
-  /* §1.9: one request per missing seq, repeated every max_rexmit_delay. */
+  /* One request per missing seq, repeated every max_rexmit_delay
+   * (docs/PROTOCOL.md, "Retransmission"). */
   hb_seqtrack_take_due (node->seq, now_us, repeat_us, due);
   for (guint i = 0; i < due->len; i++)
     {
@@ -91,8 +93,9 @@ expire_local (HbMembership *m, gint64 now_us, GPtrArray *out)
     {
       return;
     }
-  /* §2.2: we did not manage to send our own heartbeat for deadtime: the
-   * daemon was stalled and peers may already consider us dead. */
+  /* We did not manage to send our own heartbeat for deadtime: the daemon
+   * was stalled and peers may already consider us dead (docs/PROTOCOL.md,
+   * "Liveness and dead detection"). */
   m->local_hb_armed = FALSE;
   hb_member_emit (out, HB_MEMBER_EVENT_NO_LOCAL_HEARTBEAT, HB_MEMBER_SEVERITY_ERROR, m->local,
                   "No local heartbeat. Forcing restart.");

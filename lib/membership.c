@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-/* HB3 default for max_rexmit_delay (§1.9). */
+/* HB3 default for max_rexmit_delay (docs/PROTOCOL.md, "Retransmission"). */
 #define DEFAULT_MAX_REXMIT_DELAY_MS 250
 
 G_DEFINE_QUARK (hb-membership-error-quark, hb_membership_error)
@@ -43,6 +43,8 @@ add_link (MemberNode *node, const char *name)
   g_ptr_array_add (node->links, link);
 }
 
+/* States and links as every node starts (docs/PROTOCOL.md, "Liveness and dead
+ * detection"). */
 static MemberNode *
 member_node_new (const HbMemberNodeParam *param, const char *const *links, gint64 now_us)
 {
@@ -50,13 +52,13 @@ member_node_new (const HbMemberNodeParam *param, const char *const *links, gint6
 
   node->name = g_strdup (param->name);
   node->type = param->type;
-  node->status = g_strdup (HB_NODE_STATUS_INIT); /* §2.2: every node starts `init` */
+  node->status = g_strdup (HB_NODE_STATUS_INIT); /* every node starts `init` */
   node->last_status_us = now_us;                 /* the initdead clock starts now */
   node->seq = hb_seqtrack_new ();
   node->links = g_ptr_array_new_with_free_func ((GDestroyNotify) member_link_free);
   if (param->type == HB_MEMBER_NODE_PING)
     {
-      add_link (node, param->name); /* §2.2: a ping node's link is named like it */
+      add_link (node, param->name); /* a ping node's link is named like it */
     }
   else
     {
@@ -219,8 +221,9 @@ hb_member_find_link (const MemberNode *node, const char *link)
   return NULL;
 }
 
-/* §2.2: initdead for everyone until comm is up; then the node's advertised
- * `dt`, else deadtime, or deadping for ping nodes. */
+/* initdead for everyone until comm is up; then the node's advertised `dt`,
+ * else deadtime, or deadping for ping nodes (docs/PROTOCOL.md, "Liveness and
+ * dead detection"). */
 gint64
 hb_member_dead_interval_us (const HbMembership *m, const MemberNode *node)
 {
@@ -239,7 +242,8 @@ hb_member_dead_interval_us (const HbMembership *m, const MemberNode *node)
   return m->deadtime_us;
 }
 
-/* Rexmit requests go only to nodes that are `up` or `active` (§1.9). */
+/* Rexmit requests go only to nodes that are `up` or `active` (docs/PROTOCOL.md,
+ * "Retransmission"). */
 gboolean
 hb_member_status_is_live (const char *status)
 {
@@ -274,8 +278,9 @@ hb_member_set_status (MemberNode *node, const char *status, GPtrArray *out)
     }
 }
 
-/* §2.2: comm is up once every configured node has sent a packet or was
- * declared dead; the local node then goes `active`. */
+/* Comm is up once every configured node has sent a packet or was declared
+ * dead; the local node then goes `active` (docs/PROTOCOL.md, "Liveness and
+ * dead detection"). */
 void
 hb_member_check_comm_up (HbMembership *m, GPtrArray *out)
 {

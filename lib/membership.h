@@ -13,8 +13,9 @@
  *   rearm_timer (hb_membership_next_deadline_us (m));      (G_MAXINT64 = none)
  *   on timer: hb_membership_tick (m, g_get_monotonic_time (), ev); rearm again.
  *
- * Facts: shared/docs/HEARTBEAT-REFERENCE.md §1.9 (seq, generations, rexmit),
- * §2.1–2.2 (states, transitions, timers), §1.7 (status packet `dt`).
+ * Facts: docs/PROTOCOL.md, "Sequencing" (seq, generations, rexmit), "Node and
+ * link states" and "Liveness and dead detection" (states, transitions, timers),
+ * "Status packets" (`dt`).
  */
 #pragma once
 
@@ -30,8 +31,9 @@ typedef enum
   HB_MEMBERSHIP_ERROR_INVALID, /* inconsistent parameters (no local node, duplicates, zero timers) */
 } HbMembershipError;
 
-/* Node status strings (§2.1). Remote nodes may advertise any string in `st`;
- * these are the ones membership itself assigns. */
+/* Node status strings (docs/PROTOCOL.md, "Node and link states"). Remote nodes
+ * may advertise any string in `st`; these are the ones membership itself
+ * assigns. */
 #define HB_NODE_STATUS_INIT "init"
 #define HB_NODE_STATUS_UP "up"
 #define HB_NODE_STATUS_ACTIVE "active"
@@ -143,8 +145,8 @@ typedef enum
                                        * one used (see HB_MEMBER_DT_MAX_FACTOR) */
 } HbMemberEventType;
 
-/* Log priorities of §2.3; CRIT is Heartbeat's for late heartbeats > deadtime
- * and for partitions. */
+/* Log priorities (docs/PROTOCOL.md, "Log format"); CRIT is Heartbeat's for late
+ * heartbeats > deadtime and for partitions. */
 typedef enum
 {
   HB_MEMBER_SEVERITY_CRIT,
@@ -179,11 +181,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HbMemberEvent, hb_member_event_free)
 /* A GPtrArray that owns HbMemberEvent* (g_ptr_array_new_with_free_func). */
 GPtrArray *hb_member_events_new (void);
 const char *hb_member_event_type_to_string (HbMemberEventType type);
-/* "CRIT", "ERROR", "WARN", "notice", "info", "debug" (§2.3 prio words). */
+/* "CRIT", "ERROR", "WARN", "notice", "info", "debug" (docs/PROTOCOL.md, "Log format"). */
 const char *hb_member_severity_to_string (HbMemberSeverity severity);
 
-/* A peer's advertised dead interval (`dt`, §1.7) is used within [our
- * deadtime, MAX (HB_MEMBER_DT_MAX_FACTOR * our deadtime, our deadtime +
+/* A peer's advertised dead interval (`dt`; docs/PROTOCOL.md, "Status packets")
+ * is used within [our deadtime, MAX (HB_MEMBER_DT_MAX_FACTOR * our deadtime, our deadtime +
  * 2000 ms)], and clamped into it otherwise. Heartbeat uses any value as is;
  * a 3.0.6 peer sends its own deadtime (+2000 ms in its first 5 s), so with
  * the same ha.cf on both nodes (which Heartbeat requires) nothing is ever
@@ -229,17 +231,19 @@ void hb_membership_set_local_status (HbMembership *m, gint64 now_us, const char 
  * NO_LOCAL_HEARTBEAT `No local heartbeat. Forcing restart.` once. */
 void hb_membership_local_heartbeat (HbMembership *m, gint64 now_us);
 
-/* A peer announced that it left cleanly (its `t=shutdone`, §3.7): its status
- * becomes `dead` now, with a NODE_STATUS event (`Status update for node X:
- * status dead`) and no NODE_DEAD timeout later, since the takeover logic
- * already handles the shutdown notice. Its next status packet brings it back.
- * FALSE (nothing changes) for an unknown node, the local node or a ping node. */
+/* A peer announced that it left cleanly (its `t=shutdone`; docs/PROTOCOL.md,
+ * "Shutdown"): its status becomes `dead` now, with a NODE_STATUS event (`Status
+ * update for node X: status dead`) and no NODE_DEAD timeout later, since the
+ * takeover logic already handles the shutdown notice. Its next status packet
+ * brings it back. FALSE (nothing changes) for an unknown node, the local node
+ * or a ping node. */
 gboolean hb_membership_node_left (HbMembership *m, gint64 now_us, const char *node,
                                   GPtrArray *events_out);
 
-/* `node` answered our request with `t=NS_nak_rexmit firstseq=<seq>` (§1.9):
- * stop asking for it. TRUE if it was still missing (the daemon then logs
- * Heartbeat's `Irretrievably lost packet`). */
+/* `node` answered our request with `t=NS_nak_rexmit firstseq=<seq>`
+ * (docs/PROTOCOL.md, "Retransmission"): stop asking for it. TRUE if it was
+ * still missing (the daemon then logs Heartbeat's `Irretrievably lost
+ * packet`). */
 gboolean hb_membership_rexmit_nak (HbMembership *m, const char *node, guint64 seq);
 
 /* ---- what is known of a peer beyond one HbMembership ----------------------------

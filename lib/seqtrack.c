@@ -143,7 +143,8 @@ hb_seqtrack_receive (HbSeqTrack *track, guint64 seq, HbSeqInfo *info)
     }
   if (seq - track->last - 1 > HB_SEQTRACK_RESET_LIMIT)
     {
-      /* §1.9: too far behind to recover by retransmission; start over. */
+      /* Too far behind to recover by retransmission; start over
+       * (docs/PROTOCOL.md, "Sequence numbers"). */
       info->n_lost = seq - track->last - 1;
       hb_seqtrack_reset (track);
       track->last = seq;

@@ -5,7 +5,7 @@
  * gap, and it keeps the set of missing sequence numbers together with the
  * instant at which the next retransmission request for each is due.
  *
- * Facts: shared/docs/HEARTBEAT-REFERENCE.md §1.9 (HB3 heartbeat.c:
+ * Facts: docs/PROTOCOL.md, "Sequence numbers", "Retransmission" (HB3 heartbeat.c:
  * should_drop_message, hb_rexmit.c).
  */
 #pragma once
@@ -18,7 +18,7 @@ G_BEGIN_DECLS
  * beyond that the oldest are forgotten. */
 #define HB_SEQTRACK_MAX_MISSING 500
 /* A single gap wider than this resets tracking (FLOWCONTROL_LIMIT =
- * MAXMSGHIST / 2, §1.9): "lost a lot of packets!". */
+ * MAXMSGHIST / 2; docs/PROTOCOL.md, "Sequence numbers"): "lost a lot of packets!". */
 #define HB_SEQTRACK_RESET_LIMIT 250
 
 typedef enum

@@ -123,7 +123,7 @@ hb_takeover_action_type_to_string (HbTakeoverActionType type)
 const char *
 hb_takeover_log_level_to_string (HbTakeoverLogLevel level)
 {
-  /* The prefixes Heartbeat's logs show (HEARTBEAT-REFERENCE §2.3). */
+  /* The prefixes Heartbeat's logs show (docs/PROTOCOL.md, "Log format"). */
   static const char *const names[] = {
     [HB_TAKEOVER_LOG_DEBUG] = "debug",
     [HB_TAKEOVER_LOG_INFO] = "info",

@@ -1,7 +1,8 @@
 /* systole: the peer comes and goes — death (mach_down), graceful shutdown on
  * both sides (shutdone), restart and partition heal (split brain).
- * HEARTBEAT-REFERENCE §3.6, §3.7, §8 item 1 (HB3 hb_rsc_recover_dead_resources,
- * takeover_from_node, hb_giveup_resources, HBDoMsg_T_SHUTDONE; mach_down.in). */
+ * docs/PROTOCOL.md, "Node death", "Shutdown", "Known weaknesses" item 1 (HB3
+ * hb_rsc_recover_dead_resources, takeover_from_node, hb_giveup_resources,
+ * HBDoMsg_T_SHUTDONE; mach_down.in). */
 #include "takeover-private.h"
 
 static void
@@ -97,7 +98,8 @@ tk_job_done_mach_down (HbTakeover *t, TkJob *job)
   tk_announce (t, "mach_down");
 }
 
-/* §3.6 for a peer that died (not one that left with shutdone). */
+/* docs/PROTOCOL.md, "Node death", for a peer that died (not one that left with
+ * shutdone). */
 void
 tk_peer_dead_takeover (HbTakeover *t)
 {
@@ -305,8 +307,8 @@ tk_recv_shutdone (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
   tk_takeover_from_peer (t);
   if (t->nice && before != HB_RSC_ALL && !t->shutting_down)
     {
-      /* §3.7: and acquire the complement at once (HB3 go_standby(OTHER, ...));
-       * its ask_resources `done` is what a 3.0.6 peer sends here too. */
+      /* And acquire the complement at once (docs/PROTOCOL.md, "Shutdown"; HB3
+       * go_standby(OTHER, ...)); its ask_resources `done` is what a 3.0.6 peer sends here too. */
       tk_go_standby_other (t, HB_RSC_ALL);
     }
   return TRUE;

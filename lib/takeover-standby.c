@@ -1,7 +1,8 @@
 /* systole: hb_standby / hb_takeover three-phase exchange, auto_failback on,
  * hand-off after a failed start, and the ipfail-like ping rule.
- * HEARTBEAT-REFERENCE §3.8 (HB3 hb_resource.c ask_for_resources, go_standby,
- * PerformAutoFailback; hb_standby.in, rc.d/hb_takeover). */
+ * docs/PROTOCOL.md, "Standby and takeover", "auto_failback", "Group start and
+ * stop" (HB3 hb_resource.c ask_for_resources, go_standby, PerformAutoFailback;
+ * hb_standby.in, rc.d/hb_takeover). */
 #include "takeover-private.h"
 
 /* The protocol phase numbers Heartbeat prints ("in state %d"). */
@@ -18,7 +19,7 @@ tk_send_standby (HbTakeover *t, TkStandby phase, HbRsc rsc)
 }
 
 /* hb_standby arguments; `failback` means "let the peer fail back its own
- * groups", i.e. give up our foreign ones (HEARTBEAT-REFERENCE §3.8). */
+ * groups", i.e. give up our foreign ones (docs/PROTOCOL.md, "Standby and takeover"). */
 static gboolean
 tk_parse_what (const char *what, HbRsc *rsc, GError **error)
 {
@@ -138,7 +139,8 @@ hb_takeover_standby (HbTakeover *t, gint64 now_us, const char *what, GPtrArray *
 /* hb_takeover X: the peer runs hb_standby with X seen from its side
  * (rc.d/hb_takeover: all->all, local->foreign, foreign->local). We send
  * `failback` as `local`: "I take back my own groups" is exactly that, and a
- * 3.0.6 peer would map a literal `failback` to `all` (§8 item 12). */
+ * 3.0.6 peer would map a literal `failback` to `all` (docs/PROTOCOL.md,
+ * "Standby and takeover"). */
 gboolean
 hb_takeover_takeover (HbTakeover *t, gint64 now_us, const char *what, GPtrArray *actions,
                       GError **error)
@@ -171,7 +173,8 @@ hb_takeover_takeover (HbTakeover *t, gint64 now_us, const char *what, GPtrArray 
 
 /* rc.d/hb_takeover: the requester wants X, we give up the mirror image. A
  * literal `failback` (from a 3.0.6 hb_takeover) means its own groups; 3.0.6
- * itself maps it (and anything unknown) to `all` (§8 item 12). */
+ * itself maps it (and anything unknown) to `all` (docs/PROTOCOL.md,
+ * "Standby and takeover"). */
 static const struct
 {
   const char *wanted;
@@ -245,8 +248,8 @@ tk_job_done_sb_giveup (HbTakeover *t, TkJob *job)
     {
       if (tk_group (t, g_array_index (job->members, guint, i))->state == HB_GROUP_UNSTOPPABLE)
         {
-          /* §3.3: never tell the peer it may start it; the standby cannot
-           * complete (the node self-fences). */
+          /* Never tell the peer it may start it (docs/PROTOCOL.md, "Group start
+           * and stop"); the standby cannot complete (the node self-fences). */
           tk_standby_cancel (t);
           return;
         }
@@ -498,7 +501,7 @@ tk_perform_failback (HbTakeover *t)
   tk_standby_request (t, HB_RSC_FOREIGN, TK_ORIGIN_FAILBACK);
 }
 
-/* ---- failed start: let the peer have the group's class (§3.3) ---------------------- */
+/* ---- failed start: let the peer have the group's class ------------------------------ */
 
 void
 tk_job_done_failed_start (HbTakeover *t, TkJob *job)

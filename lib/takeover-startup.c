@@ -1,7 +1,8 @@
 /* systole: startup acquisition — probes, comm up, `starting` / `resource`,
  * req_our_resources, legacy ip-request / ip-request-resp, audits.
- * HEARTBEAT-REFERENCE §3.4, §3.5 (HB3 hb_resource.c process_resources,
- * req_our_resources, AuditResources; rc.d/ip-request, ip-request-resp). */
+ * docs/PROTOCOL.md, "Event dispatch", "Startup acquisition", "auto_failback"
+ * (HB3 hb_resource.c process_resources, req_our_resources, AuditResources;
+ * rc.d/ip-request, ip-request-resp). */
 #include "takeover-private.h"
 
 #include <string.h>
@@ -68,7 +69,8 @@ tk_startup_comm_up (HbTakeover *t, HbPeerState peer)
     }
   if (t->nice)
     {
-      /* §3.5 step 1: announce, then wait for the peer's holdings. */
+      /* Step 1 of docs/PROTOCOL.md, "Startup acquisition": announce, then
+       * wait for the peer's holdings. */
       tk_send (t, hb_takeover_msg_new ("starting"));
       t->rstate = TK_R_STARTING;
       if (t->self_restarting)

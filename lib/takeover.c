@@ -493,7 +493,7 @@ hb_takeover_start (HbTakeover *t, gint64 now_us, GPtrArray *actions)
   tk_begin (t, now_us, actions);
   if (t->auto_failback == HB_FAILBACK_LEGACY)
     {
-      /* HEARTBEAT-REFERENCE §3.5 (legacy) */
+      /* docs/PROTOCOL.md, "auto_failback" (legacy) */
       tk_log (t, HB_TAKEOVER_LOG_WARN, "Deprecated 'legacy' auto_failback option selected.");
       tk_log (t, HB_TAKEOVER_LOG_WARN, "Please convert to 'auto_failback on'.");
     }
@@ -542,8 +542,8 @@ hb_takeover_comm_up (HbTakeover *t, gint64 now_us, HbPeerState peer, GPtrArray *
 
 typedef gboolean (*TkReceive) (HbTakeover *t, const HbTakeoverMsg *msg, GError **error);
 
-/* Message types of HEARTBEAT-REFERENCE §3.4-§3.8 (HB3 T_STARTING, T_RESOURCES,
- * T_ASKRESOURCES, T_SHUTDONE, rc.d ip-request / ip-request-resp / hb_takeover). */
+/* Message types of docs/PROTOCOL.md, "Resource management" (HB3 T_STARTING,
+ * T_RESOURCES, T_ASKRESOURCES, T_SHUTDONE, rc.d ip-request / ip-request-resp / hb_takeover). */
 static const struct
 {
   const char *type;
@@ -621,8 +621,8 @@ tk_result_group (HbTakeover *t, const char *key, HbGroupState expected, const ch
   return g;
 }
 
-/* §3.3: a failed start stops the whole group (right to left) and lets the
- * peer have it. */
+/* A failed start stops the whole group (right to left) and lets the peer
+ * have it (docs/PROTOCOL.md, "Group start and stop"). */
 static void
 tk_start_failed (HbTakeover *t, TkGroup *g, const char *failed_resource)
 {
@@ -683,7 +683,8 @@ hb_takeover_group_stopped (HbTakeover *t, gint64 now_us, const char *key, gboole
     }
   else
     {
-      /* §3.3: never tell the peer it may start it; reboot. */
+      /* Never tell the peer it may start it; reboot (docs/PROTOCOL.md,
+       * "Group start and stop"). */
       tk_group_set_state (t, g, HB_GROUP_UNSTOPPABLE);
       g->want = TRUE;
       tk_log (t, HB_TAKEOVER_LOG_CRIT, "Resource STOP failure. Reboot required!");

@@ -6,7 +6,7 @@
  * actions it appends to a GPtrArray (start/stop/probe a group, send a message,
  * log a line, re-send gratuitous ARP, self-fence, shutdown complete).
  *
- * Protocol: Heartbeat 3.0.6 haresources mode, HEARTBEAT-REFERENCE §3.3–§3.8, so
+ * Protocol: Heartbeat 3.0.6 haresources mode, docs/PROTOCOL.md, "Resource management", so
  * that a mixed cluster with a real 3.0.6 node hands groups over both ways.
  * Two-node clusters (the only kind haresources mode supports sensibly): the
  * peer is the first `node` of ha.cf that is not us.
@@ -32,8 +32,8 @@
  *   - a `dest` field (ip-request-resp) names the addressee; Heartbeat still
  *     broadcasts such messages, and so may the daemon.
  *
- * Messages (fields in wire order after t; HEARTBEAT-REFERENCE §3.4-§3.8 and
- * the 3.0.6 capture in shared/vectors/heartbeat-3.0.6):
+ * Messages (fields in wire order after t; docs/PROTOCOL.md, "Resource
+ * management", and the 3.0.6 capture in tests/data/takeover):
  *   starting                                        comm up (on/off)
  *   resource rsc_hold=H rtype=full isstable=0|1 [info=I] [held_keys] [takeover_keys] [ping]
  *            I: req_our_resources() | standby | shutdown | restart (ours)
@@ -92,7 +92,7 @@ typedef enum
   HB_TAKEOVER_ERROR_REFUSED,        /* command not possible now (legacy, shutdown) */
 } HbTakeoverError;
 
-/* ---- resource classes (rsc_hold values), §3.5 ------------------------------ */
+/* ---- resource classes (rsc_hold; docs/PROTOCOL.md, "Messages and fields") ---- */
 
 /* Bits, as Heartbeat encodes them: local = groups whose home is the sender. */
 typedef enum
@@ -132,7 +132,7 @@ char *hb_takeover_msg_to_string (const HbTakeoverMsg *msg);
 typedef enum
 {
   HB_TAKEOVER_START_GROUP,    /* group: start its resources left to right */
-  HB_TAKEOVER_STOP_GROUP,     /* group: stop right to left (retrying, §3.3) */
+  HB_TAKEOVER_STOP_GROUP,     /* group: stop right to left, retrying */
   HB_TAKEOVER_PROBE_GROUP,    /* group: status of its resources (startup) */
   HB_TAKEOVER_SEND_MESSAGE,   /* msg: broadcast (a `dest` field names one node) */
   HB_TAKEOVER_LOG,            /* level + text: one log line, exact Heartbeat text */
@@ -253,8 +253,9 @@ gboolean hb_takeover_takeover (HbTakeover *takeover, gint64 now_us, const char *
 gboolean hb_takeover_group_started (HbTakeover *takeover, gint64 now_us, const char *key,
                                     gboolean ok, const char *failed_resource,
                                     GPtrArray *actions, GError **error);
-/* ok = FALSE only after the runner's retries (§3.3) failed and status still
- * says the resource runs: the group becomes UNSTOPPABLE. */
+/* ok = FALSE only after the runner's retries (docs/PROTOCOL.md, "Group start
+ * and stop") failed and status still says the resource runs: the group
+ * becomes UNSTOPPABLE. */
 gboolean hb_takeover_group_stopped (HbTakeover *takeover, gint64 now_us, const char *key,
                                     gboolean ok, GPtrArray *actions, GError **error);
 gboolean hb_takeover_group_probed (HbTakeover *takeover, gint64 now_us, const char *key,

@@ -1,6 +1,6 @@
 /* systole: signed messages, as Heartbeat 3.0.6 sends and checks them.
  *
- * Two signatures exist (HEARTBEAT-REFERENCE §1.4, §1.8):
+ * Two signatures exist (docs/PROTOCOL.md, "Which encoding is sent", "Authentication"):
  *
  * 1. The classic `auth` field, "<index> <digest>". Its digest covers the
  *    message in classic form without the >>>/<<< lines and without any field

@@ -1,4 +1,4 @@
-/* systole: strict base64 decoding for classic binary fields (§1.2).
+/* systole: strict base64 decoding for classic binary fields (docs/PROTOCOL.md, "Classic encoding").
  *
  * Heartbeat writes binary values (e.g. the 16-byte srcuuid) with the standard
  * alphabet and '=' padding, no line breaks (CG lib/clplumbing/base64.c). We

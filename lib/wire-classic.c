@@ -1,4 +1,4 @@
-/* systole: the classic ("nvpair") text encoding (HEARTBEAT-REFERENCE §1.2).
+/* systole: the classic ("nvpair") text encoding (docs/PROTOCOL.md, "Classic encoding").
  *
  *   >>>\n
  *   name=value\n          string field; '\n' in the value is sent as 0x13
@@ -7,7 +7,8 @@
  *
  * Facts from CG lib/clplumbing/cl_msg.c (msg2string_buf, string2msg_ll) and
  * cl_msg_types.c (str2string, binary2string). Nested structs (types 2..5) are
- * not part of a haresources cluster's traffic and are rejected (§1.6).
+ * not part of a haresources cluster's traffic and are rejected
+ * (docs/PROTOCOL.md, "Compression").
  */
 #include "wire-private.h"
 
@@ -241,7 +242,8 @@ next_field (HbMsg *msg, Cursor *c, GError **error)
   return TRUE;
 }
 
-/* After "<<<\n" only the datagram's terminating NUL may follow (§1.2). */
+/* After "<<<\n" only the datagram's terminating NUL may follow
+ * (docs/PROTOCOL.md, "Classic encoding"). */
 static gboolean
 check_tail (const Cursor *c, GError **error)
 {

@@ -1,4 +1,4 @@
-/* systole: HbMsg, the ordered list of typed fields (HEARTBEAT-REFERENCE §1.1). */
+/* systole: HbMsg, the ordered list of typed fields (docs/PROTOCOL.md, "Messages and fields"). */
 #include "wire.h"
 
 #include <string.h>
@@ -115,7 +115,7 @@ is_printable_token (const char *text, gsize max_len)
   return TRUE;
 }
 
-/* HOSTLENG / STATUSLENG (HEARTBEAT-REFERENCE §1.5) count the terminating NUL. */
+/* HOSTLENG / STATUSLENG (docs/PROTOCOL.md, "Size limits") count the terminating NUL. */
 gboolean
 hb_wire_node_name_is_valid (const char *name)
 {

@@ -1,4 +1,4 @@
-/* systole: the netstring encoding (HEARTBEAT-REFERENCE §1.3).
+/* systole: the netstring encoding (docs/PROTOCOL.md, "Netstring encoding").
  *
  *   ###\n
  *   <L>:(<t>)<name>=<value>,   one per field; L counts "(t)name=value";

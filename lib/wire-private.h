@@ -14,12 +14,12 @@ G_BEGIN_DECLS
  * unbounded on the wire and the texts end up in the log. */
 #define HB_WIRE_NAME_SHOWN 64
 
-/* Classic (§1.2). `data` starts with ">>>\n". */
+/* Classic (docs/PROTOCOL.md, "Classic encoding"). `data` starts with ">>>\n". */
 HbMsg *hb_wire_classic_decode (const guint8 *data, gsize len, HbWireFrame *frame, GError **error);
 /* Appends ">>>\n" fields "<<<\n" (no NUL) to `out`. */
 gboolean hb_wire_classic_append (GString *out, const HbMsg *msg, GError **error);
 
-/* Netstring (§1.3). `data` starts with "###\n". */
+/* Netstring (docs/PROTOCOL.md, "Netstring encoding"). `data` starts with "###\n". */
 HbMsg *hb_wire_netstring_decode (const guint8 *data, gsize len, HbWireFrame *frame, GError **error);
 /* Appends "###\n" fields "%%%\n" to `out`. */
 void hb_wire_netstring_append (GString *out, const HbMsg *msg);

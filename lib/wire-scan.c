@@ -4,7 +4,7 @@
  *
  * The pass allocates nothing. It counts the fields, refusing more than
  * HB_WIRE_MAX_FIELDS, and finds the bytes the signature covers when the
- * format tells them without decoding (HEARTBEAT-REFERENCE §1.8):
+ * format tells them without decoding (docs/PROTOCOL.md, "Authentication"):
  *
  * - netstring: the trailer signs the exact bytes "###\n" through "%%%\n";
  * - classic: the `auth` field signs the other fields as "name=value\n"

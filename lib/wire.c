@@ -1,4 +1,4 @@
-/* systole: choosing the wire encoding, size limits (HEARTBEAT-REFERENCE §1.2-1.5). */
+/* systole: choosing the wire encoding, size limits (docs/PROTOCOL.md, "Wire format"). */
 #include "wire-private.h"
 
 #include <string.h>
@@ -63,7 +63,8 @@ hb_wire_encode (const HbMsg *msg, HbWireFormat format, GError **error)
         {
           return NULL;
         }
-      /* msg2wirefmt_noac: the UDP datagram is strlen + 1 bytes (§1.2). */
+      /* msg2wirefmt_noac: the UDP datagram is strlen + 1 bytes
+       * (docs/PROTOCOL.md, "Classic encoding"). */
       g_string_append_c (out, '\0');
     }
   else

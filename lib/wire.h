@@ -1,9 +1,9 @@
 /* systole: the Heartbeat 3.0.6 message (HbMsg) and its two wire encodings.
  *
- * A message is an ordered list of named, typed fields (HEARTBEAT-REFERENCE §1.1).
+ * A message is an ordered list of named, typed fields (docs/PROTOCOL.md, "Messages and fields").
  * Order matters: signatures cover the serialized fields in order.
  *
- * Encodings (HEARTBEAT-REFERENCE §1.2, §1.3):
+ * Encodings (docs/PROTOCOL.md, "Classic encoding", "Netstring encoding"):
  *   classic:   ">>>\n" "name=value\n"... "<<<\n"  (binary: "(1)name=<base64>")
  *   netstring: "###\n" "<L>:(<t>)name=value,"... "%%%\n" [+ "<L>:<n> <digest>,"]
  * Decoding dispatches on the first four bytes, like Heartbeat's receiver.
@@ -19,7 +19,7 @@
 
 G_BEGIN_DECLS
 
-/* ---- limits (HEARTBEAT-REFERENCE §1.5) --------------------------------------- */
+/* ---- limits (docs/PROTOCOL.md, "Size limits") -------------------------------- */
 
 #define HB_WIRE_MAXMSG (256 * 1024)  /* largest datagram on the wire (MAXMSG) */
 #define HB_WIRE_HOSTLENG 100         /* node names are shorter than this */
@@ -91,8 +91,9 @@ gboolean hb_msg_name_is_valid (const char *name);
 void hb_msg_add_string (HbMsg *msg, const char *name, const char *value);
 void hb_msg_add_binary (HbMsg *msg, const char *name, const void *value, gsize len);
 void hb_msg_add_printf (HbMsg *msg, const char *name, const char *format, ...) G_GNUC_PRINTF (3, 4);
-/* Heartbeat writes seq, hg, ts and dt in lowercase hex without "0x" (§1.7, §1.9),
- * and ttl, firstseq/lastseq of NS_rexmit in decimal. */
+/* Heartbeat writes seq, hg, ts and dt in lowercase hex without "0x", and ttl,
+ * firstseq/lastseq of NS_rexmit in decimal (docs/PROTOCOL.md, "Control fields",
+ * "Status packets", "Retransmission"). */
 void hb_msg_add_hex (HbMsg *msg, const char *name, guint64 value);
 void hb_msg_add_uint (HbMsg *msg, const char *name, guint64 value);
 
@@ -124,12 +125,12 @@ char *hb_msg_to_log_string (const HbMsg *msg);
 
 typedef enum
 {
-  HB_WIRE_CLASSIC,   /* §1.2, the default `msgfmt classic` */
-  HB_WIRE_NETSTRING, /* §1.3 */
+  HB_WIRE_CLASSIC,   /* the default `msgfmt classic` */
+  HB_WIRE_NETSTRING, /* `msgfmt netstring` */
 } HbWireFormat;
 
 /* The exact UDP payload, unsigned. Classic: the text plus its terminating NUL
- * (Heartbeat sends strlen + 1, §1.2). Netstring: "###\n" ... "%%%\n" with no
+ * (Heartbeat sends strlen + 1). Netstring: "###\n" ... "%%%\n" with no
  * auth trailer. Fails (HB_WIRE_ERROR_TOO_BIG / _UNENCODABLE / _TOO_MANY_FIELDS)
  * when the result is HB_WIRE_MAXMSG bytes or more (Heartbeat refuses to send
  * those), a classic string value holds byte 0x13, or the message has more
@@ -141,7 +142,7 @@ char *hb_wire_encode_text (const HbMsg *msg, GError **error);
 
 /* Classic field lines "name=value\n" for every field except those called
  * `skip` (may be NULL), without ">>>"/"<<<" and without NUL: the input of the
- * classic `auth` digest (§1.8). */
+ * classic `auth` digest (docs/PROTOCOL.md, "Authentication"). */
 char *hb_wire_classic_fields (const HbMsg *msg, const char *skip, GError **error);
 
 /* Where a decoded datagram's parts are (for signature checks). */
@@ -162,7 +163,7 @@ HbMsg *hb_wire_decode (const guint8 *data, gsize len, HbWireFrame *frame, GError
 
 /* Decodes and authenticates one received datagram against the receiver's key
  * table (index 0..15, HB_AUTH_NONE = not configured). Netstring packets are
- * verified by their trailer; classic packets by their `auth` field (§1.8).
+ * verified by their trailer; classic packets by their `auth` field.
  * Returns the auth index that verified, or -1 with `error` set
  * (HB_WIRE_ERROR for undecodable bytes, HB_AUTH_ERROR for authentication). */
 gint hb_wire_decode_and_verify (const guint8 *data, gsize len,

@@ -38,8 +38,9 @@ hb_xmithist_new (guint max_rexmit_delay_ms)
   HbXmitHist *hist = g_new0 (HbXmitHist, 1);
   gint64 gap_ms = (gint64) max_rexmit_delay_ms - 10;
 
-  /* §1.9: a packet resent less than (max_rexmit_delay - 10) ms ago is not
-   * resent again; several peers asking at once get one copy. */
+  /* A packet resent less than (max_rexmit_delay - 10) ms ago is not resent
+   * again; several peers asking at once get one copy (docs/PROTOCOL.md,
+   * "Retransmission"). */
   hist->min_gap_us = MAX (gap_ms, 0) * G_TIME_SPAN_MILLISECOND;
   return hist;
 }

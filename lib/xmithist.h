@@ -7,7 +7,7 @@
  * unchanged (RESEND) or sends `t=NS_nak_rexmit firstseq=<hex> dest=<peer>
  * info=<reason>` (NAK) and logs the reply's message.
  *
- * Facts: shared/docs/HEARTBEAT-REFERENCE.md §1.9 "Serving rexmit"
+ * Facts: docs/PROTOCOL.md, "Retransmission"
  * (HB3 heartbeat.c: add2_xmit_hist, process_rexmit).
  */
 #pragma once

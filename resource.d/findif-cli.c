@@ -3,8 +3,8 @@
  *
  *   findif [-f ROUTES] [-c CIDR] [-n NIC] [-b BCAST] [-s] [-P] IP[/CIDR[/NIC[/BCAST]]]
  *
- * Prints `<iface>\tnetmask <bits>\tbroadcast <a.b.c.d>` (HEARTBEAT-REFERENCE
- * §6.4), or with -s shell assignments the agents eval (every value has been
+ * Prints `<iface>\tnetmask <bits>\tbroadcast <a.b.c.d>` (docs/PROTOCOL.md,
+ * "findif"), or with -s shell assignments the agents eval (every value has been
  * validated by lib/ipaddr-spec.c, so it contains no shell syntax). -P only
  * checks the syntax and prints FINDIF_IP (agents use it to stop an address
  * whose route has gone). A given nic must exist on this host.

@@ -1,17 +1,18 @@
 /* systole: the IPaddr and IPaddr2 resource agents (one body, built twice
  * with IPADDR_AGENT_NAME set). IPaddr puts the address on a labelled alias
- * (eth0:0, the first free label; HEARTBEAT-REFERENCE §6.2), IPaddr2 as a
- * plain secondary address (§6.3). Both talk rtnetlink themselves and
+ * (eth0:0, the first free label; docs/PROTOCOL.md, "IPaddr"), IPaddr2 as a
+ * plain secondary address ("IPaddr2"). Both talk rtnetlink themselves and
  * announce the move with send_arp in the background.
  *
  * Two calling conventions:
  *   Heartbeat (haresources `NAME::ip[/cidr[/nic[/bcast]]]`):
  *       NAME ip[/cidr[/nic[/bcast]]] start|stop|status|monitor
  *     status prints `running` (exit 0), `stopped` (exit 3) or `unknown`
- *     (exit 4); the other actions exit with OCF codes (§3.2, §6.1).
+ *     (exit 4); the other actions exit with OCF codes (docs/PROTOCOL.md,
+ *     "Running resource scripts", "IPaddr").
  *   OCF (ocf:systole:NAME): NAME start|stop|monitor|meta-data|validate-all
  *     with OCF_RESKEY_ip, cidr_netmask, nic, broadcast, arp_count,
- *     arp_interval, arp_mode (ECOSYSTEM §3).
+ *     arp_interval, arp_mode (docs/PROTOCOL.md, "OCF and LSB conventions").
  *
  * Environment:
  *   SYSTOLE_LIBEXEC     directory holding send_arp [HB_LIBEXECDIR]
@@ -582,14 +583,15 @@ static void
 agent_init (Agent *a)
 {
   a->name = IPADDR_AGENT_NAME;
-  /* IPaddr labels its addresses (Heartbeat's ifconfig aliases, §6.2);
-   * IPaddr2 adds plain secondaries (§6.3). */
+  /* IPaddr labels its addresses (Heartbeat's ifconfig aliases); IPaddr2 adds
+   * plain secondaries (docs/PROTOCOL.md, "IPaddr", "IPaddr2"). */
   a->use_label = strcmp (a->name, "IPaddr") == 0;
   hb_ralog_init (&a->log, a->name, getpid ());
   a->rsctmp = env_or ("HA_RSCTMP", HB_RUNDIR "/rsctmp");
   a->route_file = env_or ("SYSTOLE_ROUTE_FILE", "/proc/net/route");
   a->send_arp = g_build_filename (env_or ("SYSTOLE_LIBEXEC", HB_LIBEXECDIR), "send_arp", NULL);
-  /* Gratuitous ARP defaults: 5 rounds, 200 ms apart, request+reply (§6.3). */
+  /* Gratuitous ARP defaults: 5 rounds, 200 ms apart, request+reply
+   * (docs/PROTOCOL.md, "IPaddr2"). */
   a->arp_count = env_or ("OCF_RESKEY_arp_count", "5");
   a->arp_interval = env_or ("OCF_RESKEY_arp_interval", "200");
   a->arp_mode = env_or ("OCF_RESKEY_arp_mode", "both");

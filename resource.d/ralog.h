@@ -1,6 +1,7 @@
 /* systole: logging of the IPaddr agents, as Heartbeat's agents log:
  *   - every message is appended to $HA_LOGFILE when set, as
- *     `NAME[PID]: YYYY/MM/DD_HH:MM:SS LEVEL: message` (HEARTBEAT-REFERENCE §2.3);
+ *     `NAME[PID]: YYYY/MM/DD_HH:MM:SS LEVEL: message` (docs/PROTOCOL.md,
+ *     "Log format");
  *   - to syslog, tag `NAME[PID]`, text `LEVEL: message`, when $HA_LOGFACILITY
  *     names a facility (not "none");
  *   - ERROR and WARN always also go to stderr, and every message does when

@@ -4,13 +4,13 @@
  *            <dev> <src_ip> <src_mac|auto> [<bcast_ip> <netmask>]
  *
  * Command line, defaults and packet layout follow Heartbeat's send_arp
- * (HEARTBEAT-REFERENCE §6.5): each round sends an ARP request, waits
+ * (docs/PROTOCOL.md, "send_arp"): each round sends an ARP request, waits
  * interval/2, sends an ARP reply and waits interval/2 (not after the last
  * round). Both packets carry the address as sender and target IP and go to
  * the Ethernet broadcast; the request's target MAC is zero, the reply's is the
  * announced MAC. The last two positional arguments are accepted and ignored.
  * Because some switches believe only requests or only replies
- * (ECOSYSTEM §2 item 4), -m picks the kind; -A is `-m reply`, as `arping -A`.
+ * (docs/PROTOCOL.md, "send_arp"), -m picks the kind; -A is `-m reply`, as `arping -A`.
  * The pid file is written right after the first packet and removed at exit;
  * SIGTERM/SIGINT end the run with status 0.
  */
@@ -179,7 +179,7 @@ on_signal (gpointer data)
 {
   SendArp *s = data;
 
-  /* Being told to stop is a normal end (§6.5: exit 0 on SIGTERM). */
+  /* Being told to stop is a normal end (docs/PROTOCOL.md, "send_arp": exit 0 on SIGTERM). */
   s->failures = 0;
   g_main_loop_quit (s->loop);
   return G_SOURCE_CONTINUE;

@@ -185,8 +185,8 @@ check_diags (GPtrArray *diags, const HbConfigText text[3], const GError *error)
 }
 
 /* Does MARK stand only in key position of authkeys ("N METHOD KEY ..."), and
- * nowhere else? Heartbeat's reading of the file (§5): leading " \t\r\f", '#'
- * comments, words split on any isspace() byte. */
+ * nowhere else? Heartbeat's reading of the file (docs/PROTOCOL.md, "authkeys"):
+ * leading " \t\r\f", '#' comments, words split on any isspace() byte. */
 static gboolean
 mark_only_in_keys (const HbConfigText text[3])
 {

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The LSB init script (ha.d/heartbeat.init, run from the source tree with
 # env overrides) inside a namespace: start/status/reload/stop with the
-# outputs and exit codes of HEARTBEAT-REFERENCE §7.1-7.2; a bad
+# outputs and exit codes of docs/PROTOCOL.md, "heartbeat command line" and
+# "Init script"; a bad
 # configuration fails start with 6; SIGHUP with a broken ha.cf keeps the old
 # configuration; the peer sees the shutdown notice.
 . "$abs_top_srcdir/tests/lib/tap.sh"

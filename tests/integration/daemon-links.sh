@@ -45,7 +45,7 @@ sleep 0.5
 n=$(grep -c "Dropped packet from 192.0.2.12:" "$(dl_log a)")
 ok $(( n == 2 ? 0 : 1 )) "one log line per source and reason for 6 bad packets (got $n)"
 grep "Dropped packet" "$(dl_log a)" | sed 's/^/# /'
-sleep 5 # past the startup deadtime bonus (§1.7)
+sleep 5 # past the startup deadtime bonus (docs/PROTOCOL.md, "Status packets")
 ip -n "$(lab_ns b)" link set eth1 down
 check "cutting eth1 marks link beta:eth1 dead" -- dl_wait_log 10 a "Link beta:eth1 dead."
 sleep 2

@@ -25,8 +25,8 @@ run_case() { # run_case KIND HA.CF-MEDIA-LINE... (the same ha.cf media on both n
   check "$kind: alpha sees beta active" -- dl_wait_log 10 a "Status update for node beta: status active"
   check "$kind: beta sees alpha active" -- dl_wait_log 10 b "Status update for node alpha: status active"
   check "$kind: link beta:eth0 up on alpha" -- dl_wait_log 5 a "Link beta:eth0 up."
-  # For its first 5 s a node advertises deadtime + 2 s (HEARTBEAT-REFERENCE
-  # §1.7); kill after that, so the peer applies the plain deadtime.
+  # For its first 5 s a node advertises deadtime + 2 s (docs/PROTOCOL.md,
+  # "Status packets"); kill after that, so the peer applies the plain deadtime.
   sleep 5
   local t0; t0=$(date +%s)
   kill -9 "$DL_PID_b" 2>/dev/null; wait "$DL_PID_b" 2>/dev/null
@@ -46,6 +46,7 @@ run_case bcast "bcast eth0"
 # One ha.cf line per peer on both nodes: each skips the line naming itself.
 run_case ucast "ucast eth0 192.0.2.11" "ucast eth0 192.0.2.12"
 run_case mcast "mcast eth0 239.0.2.1 10695 1 0"
-# The netstring framing that Heartbeat 3.0.6 itself sends (§1.4).
+# The netstring framing that Heartbeat 3.0.6 itself sends (docs/PROTOCOL.md,
+# "Which encoding is sent").
 run_case netstring "bcast eth0" "msgfmt netstring"
 done_testing

@@ -48,7 +48,7 @@ run_case() { # run_case LABEL AUTHLINE KEYLINE
     "$label: we dropped none of deb's packets"
   ok $(grep -qiE "failed authentication|Bad/invalid auth|Invalid authentication" "$DL_TMP/d/log"; [ $? = 1 ]; echo $?) \
     "$label: deb rejected none of ours"
-  sleep 5 # both past their startup deadtime bonus (§1.7)
+  sleep 5 # both past their startup deadtime bonus (docs/PROTOCOL.md, "Status packets")
   # Ours dies: deb notices; ours comes back with a new generation.
   kill -9 "$DL_PID_a" 2>/dev/null; wait "$DL_PID_a" 2>/dev/null
   check "$label: deb logs alpha dead after kill -9" -- wait_for 10 grep -qF "node alpha: is dead" "$DL_TMP/d/log"

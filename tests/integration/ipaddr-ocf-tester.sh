@@ -1,7 +1,7 @@
 #!/bin/bash
 # Debian's ocf-tester (package resource-agents) against the build-tree
 # IPaddr and IPaddr2 as ocf:systole agents, inside a namespace where they
-# really add and remove the address (ECOSYSTEM §3.5).
+# really add and remove the address (docs/PROTOCOL.md, "OCF and LSB conventions").
 . "$abs_top_srcdir/tests/lib/tap.sh"
 . "$abs_top_srcdir/tests/lib/lab.sh"
 . "$abs_top_srcdir/tests/integration/ipaddr-lib.sh"

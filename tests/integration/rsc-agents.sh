@@ -1,5 +1,5 @@
 #!/bin/bash
-# Agent failure and timeout (HEARTBEAT-REFERENCE §3.3; issue 5): the group
+# Agent failure and timeout (docs/PROTOCOL.md, "Group start and stop"; issue 5): the group
 # `alpha VIP service rsctest::DIR::app` (app = tests/integration/agents/rsctest,
 # told per node how to misbehave), auto_failback off:
 #   start fails  alpha logs `Giving up resources due to failure of <app>`,
@@ -65,8 +65,9 @@ handed_to_beta() {
     wait_for 5 sh -c "grep -E '^(start|stop) ' '$(cl_dir alpha)/svc/actions' | tail -1 | grep -q '^stop'"
   check "$label: beta is asked to take alpha's group" -- \
     cl_wait_log 5 beta "alpha wants to go standby [local]"
-  # Heartbeat (§3.3): one CRIT line, then the group is stopped right to left
-  # once; the runner already stops it after the failed start.
+  # Heartbeat (docs/PROTOCOL.md, "Group start and stop"): one CRIT line, then
+  # the group is stopped right to left once; the runner already stops it after
+  # the failed start.
   check "$label: the failure is logged once" -- \
     rt_lines_are 1 "$(cl_log alpha)" "Giving up resources due to failure of"
   check "$label: app was stopped once after its failure" -- \

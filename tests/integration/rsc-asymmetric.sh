@@ -6,7 +6,7 @@
 # fresh cluster (keepalive 100ms, deadtime 500ms, auto_failback off, the
 # group `alpha VIP rsctest::DIR::app` held by beta):
 #   bonus   alpha has just restarted: for its first 5 s it advertises
-#           deadtime + 2 s (HEARTBEAT-REFERENCE §1.7), so a 1.5 s partition
+#           deadtime + 2 s (docs/PROTOCOL.md, "Status packets"), so a 1.5 s partition
 #           both ways makes alpha declare beta dead (500 ms) but not beta
 #           alpha (2.5 s);
 #   oneway  beta's heartbeats to alpha are dropped for 1.5 s, alpha's reach

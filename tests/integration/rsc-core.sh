@@ -59,7 +59,8 @@ check "alpha logs 'Standby resource acquisition done'" -- \
 check "beta no longer has the VIP" -- wait_for 5 cl_lacks_vip beta
 cl_is "$(cl_rscstatus alpha)" local "cl_status rscstatus on alpha after takeover: local"
 
-# ---- a start that fails on the peer: the group comes back (§3.3) ----
+# ---- a start that fails on the peer: the group comes back ----
+# (docs/PROTOCOL.md, "Group start and stop")
 cl_mark alpha; cl_mark beta
 cl_make_fail beta start
 cl_tool alpha hb_standby >/dev/null
@@ -95,7 +96,9 @@ check "auto_failback off: beta keeps serving" -- cl_wait_holder 5 beta
 cl_is "$(cl_rscstatus alpha)" none "cl_status rscstatus on the returning alpha: none"
 
 # ---- kill -9 of the holder: alpha takes over after deadtime ----
-sleep 5 # past the restarted alpha's startup deadtime bonus (§1.7): measure steady state
+# Past the restarted alpha's startup deadtime bonus (docs/PROTOCOL.md,
+# "Status packets"): measure steady state.
+sleep 5
 cl_mark alpha
 t0=$(date +%s%N)
 cl_kill beta
@@ -118,7 +121,7 @@ check "restarted beta: initial acquisition done" -- cl_wait_new_log 15 beta "Ini
 check "client still served by alpha" -- cl_wait_holder 5 alpha
 cl_is "$(cl_rscstatus beta)" none "cl_status rscstatus on the restarted beta: none"
 
-# ---- the init script's standby refuses legacy mode (§3.8) ----
+# ---- the init script's standby refuses legacy mode (docs/PROTOCOL.md, "Init script") ----
 mkdir -p "$DL_TMP/legacy"
 printf 'keepalive 1\nnode alpha\n' > "$DL_TMP/legacy/ha.cf"
 out=$(HA_DIR=$DL_TMP/legacy HA_RUNDIR=$DL_TMP/legacy HB_STANDBY=$CL_BIN/hb_standby \

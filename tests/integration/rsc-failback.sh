@@ -1,9 +1,9 @@
 #!/bin/bash
-# auto_failback on / off / legacy in namespaces (HEARTBEAT-REFERENCE §3.5,
-# §3.6, §3.8; issue 5): alpha is the home node of the VIP group; both nodes
-# start, alpha serves; alpha crashes (every process killed, link down), beta
-# takes over; alpha reboots (addresses and agent state gone) and its daemon
-# starts again:
+# auto_failback on / off / legacy in namespaces (docs/PROTOCOL.md, "Startup
+# acquisition", "Node death", "auto_failback"; issue 5): alpha is the home node
+# of the VIP group; both nodes start, alpha serves; alpha crashes (every process
+# killed, link down), beta takes over; alpha reboots (addresses and agent state
+# gone) and its daemon starts again:
 #   on      the group returns home through the standby exchange
 #           (beta: `ask_resources rsc_hold=foreign`);
 #   off     it stays on beta; alpha acquires nothing

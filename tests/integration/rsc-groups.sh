@@ -1,5 +1,6 @@
 #!/bin/bash
-# Resource groups (HEARTBEAT-REFERENCE §3.1, §3.3; issue 5):
+# Resource groups (docs/PROTOCOL.md, "haresources", "Group start and stop";
+# issue 5):
 #   order   one group `alpha VIP service r1 r2 r3` (r* = the rsctest trace
 #           agent): start is left to right, stop right to left, each resource
 #           after the previous one finished, on both nodes across a graceful

@@ -106,7 +106,7 @@ case_legacy() {
   cl_start beta
   check "legacy: the client is served by alpha" -- cl_wait_holder 30 alpha
   check "legacy: beta's comm is up" -- cl_wait_log 10 beta "Comm_now_up(): updating status to active"
-  sleep 4 # past the startup deadtime bonus (HEARTBEAT-REFERENCE §1.7)
+  sleep 4 # past the startup deadtime bonus (docs/PROTOCOL.md, "Status packets")
   split legacy alpha beta
   heal legacy alpha beta
 }

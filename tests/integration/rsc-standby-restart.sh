@@ -6,7 +6,7 @@
 # restart on node alpha"), not a death. The exchange with the old alpha can
 # never finish: beta must drop it, or every later hb_standby / hb_takeover
 # (and auto_failback) is "Standby in progress ... ignored" for an hour
-# (HEARTBEAT-REFERENCE §3.8: the answering side waits up to 1 h).
+# (docs/PROTOCOL.md, "Standby and takeover": the answering side waits 1 h).
 # After the reboot, hb_takeover on the node without the group must move it.
 # Heartbeat 3.0.6 behaves the same way (bench/chaos saw Debian's node log
 # "Standby in progress- new request from alpha ignored [3587 seconds left]"

@@ -2,7 +2,7 @@
 # send_arp on the wire: a capture on a neighbour shows request/reply pairs
 # announcing the VIP (sender IP = target IP = VIP, Ethernet broadcast, zero
 # target MAC in requests, the announced MAC in replies), the -A / -m modes, the
-# pid file, SIGTERM, and clear errors for bad input (HEARTBEAT-REFERENCE §6.5).
+# pid file, SIGTERM, and clear errors for bad input (docs/PROTOCOL.md, "send_arp").
 . "$abs_top_srcdir/tests/lib/tap.sh"
 . "$abs_top_srcdir/tests/lib/lab.sh"
 . "$abs_top_srcdir/tests/integration/ipaddr-lib.sh"

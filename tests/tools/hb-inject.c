@@ -6,7 +6,7 @@
  *             -k N:METHOD[:SECRET] HOST PORT NAME=VALUE...
  *
  * Fields go out in the order given; the `auth` field is added as a 3.0.6
- * sender adds it (HEARTBEAT-REFERENCE §1.8). -n sends the same bytes COUNT
+ * sender adds it (docs/PROTOCOL.md, "Authentication"). -n sends the same bytes COUNT
  * times (a replay); -b sends each round once from every SOURCE (addresses of
  * the namespace: a flood from many sources), -i pauses USEC between rounds. Exit 0 sent, 2 usage, 1 failure. */
 #include <gio/gio.h>

@@ -12,7 +12,7 @@ typedef struct
 } TextCase;
 
 /* Heartbeat's ResourceManager: "running" (any case) or "OK" means held, unless
- * the text says "not ... running" (HEARTBEAT-REFERENCE.md §3.2). */
+ * the text says "not ... running" (docs/PROTOCOL.md, "Running resource scripts"). */
 static const TextCase text_cases[] = {
   { "running", TRUE },
   { "INFO:  Running OK", TRUE },

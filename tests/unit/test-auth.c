@@ -1,5 +1,6 @@
 /* Unit tests for lib/auth.c: Heartbeat's crc, HMAC-MD5 / HMAC-SHA1 (RFC 2202),
- * token signing and verification with §1.8 error wording. */
+ * token signing and verification with Heartbeat's error wording
+ * (docs/PROTOCOL.md, "Authentication"). */
 #include "auth.h"
 
 #include <string.h>
@@ -26,7 +27,7 @@ typedef struct
 #define LONG2 "Test Using Larger Than Block-Size Key and Larger Than One Block-Size Data"
 
 static const DigestCase digest_cases[] = {
-  /* HEARTBEAT-REFERENCE §1.8: CRC check value, printed without zero padding. */
+  /* CRC check value, printed without zero padding (docs/PROTOCOL.md, "Authentication"). */
   { "crc/check", HB_AUTH_CRC, NULL, "123456789", 0, "765e7680" },
   { "crc/empty", HB_AUTH_CRC, NULL, "", 0, "ffffffff" },
   { "crc/short-output", HB_AUTH_CRC, NULL, "x40", 0, "6a039b" },

@@ -108,7 +108,7 @@ static const BadCase cases[] = {
     "R1 style resource management conflicts with  autojoin set (autojoin any)" },
   { "hacf/autojoin-word", H ("autojoin all\n"), .code = E (BAD_VALUE), "ha.cf", 9,
     "bad value [all] for autojoin: expected one of none, other, any" },
-  /* ---- ha.cf: validation (§4.3) ---- */
+  /* ---- ha.cf: validation (docs/PROTOCOL.md, "ha.cf validation") ---- */
   { "hacf/keepalive-zero", H ("keepalive 0\n"), .code = E (TIMING), "ha.cf", 9, "keepalive [0] is invalid: it must be greater than 0" },
   { "hacf/deadtime-small", H ("deadtime 2\n"), .code = E (TIMING), "ha.cf", 9,
     "Dead time [2000ms] is too small compared to keeplive [1000ms]" },
@@ -134,7 +134,7 @@ static const BadCase cases[] = {
   { "hacf/use-logd-off", HACF_BASE "bcast eth0\nuse_logd off\n", .code = E (MISSING_VALUE), "ha.cf", 8,
     "No log entry found in ha.cf and use_logd is set to off" },
   { "hacf/missing", HB_TEST_ABSENT, .code = E (IO), "ha.cf", 0, "Cannot open config file [" },
-  /* ---- authkeys (§5) ---- */
+  /* ---- authkeys (docs/PROTOCOL.md, "authkeys") ---- */
   { "authkeys/missing", .authkeys = HB_TEST_ABSENT, .code = E (IO), "authkeys", 0, "Cannot open keyfile [" },
   { "authkeys/mode-0644", .mode = 0644, .code = E (PERMISSIONS), "authkeys", 0,
     "Bad permissions on keyfile [", .forbidden = "s3cret" },
@@ -178,7 +178,7 @@ static const BadCase cases[] = {
     "duplicate auth directive [auth 2]: already given on line 1" },
   { "authkeys/crlf-auth", .authkeys = "auth 1\r\n1 sha1\r\n", .code = E (AUTH), "authkeys", 2,
     "Auth method [sha1] requires a key", 2 },
-  /* ---- haresources (§3.1) ---- */
+  /* ---- haresources (docs/PROTOCOL.md, "haresources") ---- */
   { "haresources/missing", .haresources = HB_TEST_ABSENT, .code = E (IO), "haresources", 0,
     "Cannot open resources file [" },
   { "haresources/unknown-node", .haresources = "gamma 192.0.2.10\n", .code = E (BAD_NODE), "haresources", 1,

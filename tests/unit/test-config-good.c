@@ -95,7 +95,8 @@ typedef struct
   guint warntime_ms;
 } InitdeadCase;
 
-/* §4.2: initdead = deadtime if > 10 s; 12 s if deadtime < 6 s; else 2x. */
+/* initdead = deadtime if > 10 s; 12 s if deadtime < 6 s; else 2x (docs/PROTOCOL.md,
+ * "ha.cf directives"). */
 static const InitdeadCase initdead_cases[] = {
   { "3", 12000, 1500 },       { "5.999", 12000, 2999 }, { "6", 12000, 3000 },  { "8", 16000, 4000 },
   { "10", 20000, 5000 },      { "10001ms", 10001, 5000 }, { "12", 12000, 6000 }, { "60", 60000, 30000 },
@@ -188,7 +189,7 @@ test_media_and_ping (void)
                                     "ping_group gw 198.51.100.3 198.51.100.4\nlogfile /dev/null\nauto_failback off\n",
                                     NULL, NULL, NULL, diags);
 
-  /* Every ucast line is kept, the local one included (§4.2). */
+  /* Every ucast line is kept, the local one included (docs/PROTOCOL.md, "ha.cf directives"). */
   g_assert_cmpuint (c->media->len, ==, 3);
   const HbMedium *u2 = g_ptr_array_index (c->media, 1);
   g_assert_cmpint (u2->type, ==, HB_MEDIUM_UCAST);
@@ -499,7 +500,7 @@ test_haresources (void)
   g_assert_null (hb_config_find_group (c, "192.0.2.11"));
 }
 
-/* §3.1 examples of the IPaddr argument. */
+/* Examples of the IPaddr argument (docs/PROTOCOL.md, "haresources"). */
 static const char *const ipaddr_good[] = {
   "10.0.0.5", "10.0.0.5/24", "10.0.0.5/24/eth0", "10.0.0.5/24/eth0/10.0.0.255", "10.0.0.5/24/10.0.0.255",
   "10.0.0.5/255.255.255.0", "10.0.0.5/32/eth0:1",

@@ -8,7 +8,8 @@ typedef struct
   guint ms;
 } TimeCase;
 
-/* §4.1: bare = seconds (fractional), ms/msec, us/usec; rounded to whole ms. */
+/* Bare = seconds (fractional), ms/msec, us/usec; rounded to whole ms
+ * (docs/PROTOCOL.md, "ha.cf syntax"). */
 static const TimeCase time_cases[] = {
   { "1", TRUE, 1000 },          { "0", TRUE, 0 },           { "1.5", TRUE, 1500 },
   { "0.0005", TRUE, 1 },        { "0.0004", TRUE, 0 },      { "0.0004999999999", TRUE, 0 },

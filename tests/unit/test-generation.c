@@ -1,4 +1,4 @@
-/* Unit tests for lib/generation (HEARTBEAT-REFERENCE §1.9). */
+/* Unit tests for lib/generation (docs/PROTOCOL.md, "Generations"). */
 #include "generation.h"
 
 #include <string.h>

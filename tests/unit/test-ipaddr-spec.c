@@ -12,7 +12,7 @@ typedef struct
 } SpecCase;
 
 static const SpecCase spec_cases[] = {
-  /* Good input (HEARTBEAT-REFERENCE §3.1 examples, TEST-NET addresses). */
+  /* Good input (docs/PROTOCOL.md, "haresources" examples, TEST-NET addresses). */
   { "192.0.2.5", "192.0.2.5", -1, "", NULL, 0 },
   { "192.0.2.5/24", "192.0.2.5", 24, "", NULL, 0 },
   { "192.0.2.5/24/eth0", "192.0.2.5", 24, "eth0", NULL, 0 },

@@ -1,4 +1,4 @@
-/* Unit tests for lib/logfmt (HEARTBEAT-REFERENCE §2.3). */
+/* Unit tests for lib/logfmt (docs/PROTOCOL.md, "Log format"). */
 #include "logfmt.h"
 
 #include <syslog.h>

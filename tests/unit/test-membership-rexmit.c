@@ -1,7 +1,7 @@
 /* End-to-end retransmission on a fake clock: node1 sends through a lossy
  * channel to node2; node2's membership asks for the missing seqs, node1's
  * transmit history serves them, and every message is processed exactly once
- * (HEARTBEAT-REFERENCE §1.9). This is also the wiring the daemon does. */
+ * (docs/PROTOCOL.md, "Retransmission"). This is also the wiring the daemon does. */
 #include "membership.h"
 #include "xmithist.h"
 

@@ -1,5 +1,5 @@
 /* Unit tests for lib/membership: generations, replays, restarts, partitions,
- * duplicates, gaps and retransmission requests (HEARTBEAT-REFERENCE §1.9). */
+ * duplicates, gaps and retransmission requests (docs/PROTOCOL.md, "Sequencing"). */
 #include "test-membership-fixture.h"
 
 /* ---- generations ---------------------------------------------------------------------- */

@@ -1,5 +1,5 @@
 /* Unit tests for lib/membership: node and link states, timers, comm-up, ping
- * nodes, own packets and queries (HEARTBEAT-REFERENCE §2), on a fake clock. */
+ * nodes, own packets and queries (docs/PROTOCOL.md, "Membership"), on a fake clock. */
 #include "test-membership-fixture.h"
 
 /* ---- parameters ------------------------------------------------------------------ */

@@ -1,4 +1,5 @@
-/* Unit tests for lib/seqtrack: per-peer receive sequence tracking (§1.9). */
+/* Unit tests for lib/seqtrack: per-peer receive sequence tracking
+ * (docs/PROTOCOL.md, "Sequence numbers"). */
 #include "seqtrack.h"
 
 /* ---- table: a sequence of arrivals and the verdict each must get --------------- */

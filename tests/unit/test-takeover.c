@@ -1,6 +1,6 @@
 /* Scenarios for the takeover engine (lib/takeover*): two engines wired
  * together in memory, a fake clock and fake agents. Expected texts and
- * message fields are Heartbeat 3.0.6's (HEARTBEAT-REFERENCE §3.3-§3.8). */
+ * message fields are Heartbeat 3.0.6's (docs/PROTOCOL.md, "Resource management"). */
 #include "test-takeover-harness.h"
 
 #include <string.h>
@@ -847,7 +847,7 @@ test_hb306_gives_back_announce (void)
   lab_expect_not (lab, N1, "resend-arp " G2);
 }
 
-/* ---- §3.3 failures -------------------------------------------------------------------------- */
+/* ---- failures (docs/PROTOCOL.md, "Group start and stop") ------------------------------------ */
 
 static void
 test_failed_start (void)
@@ -1432,7 +1432,7 @@ test_single_node (void)
 
 /* ---- replay of the real 3.0.6 capture (tests/data/takeover, crc-*.bin) --------------- */
 
-/* Fields that are transport, not takeover protocol (HEARTBEAT-REFERENCE §1.7). */
+/* Fields that are transport, not takeover protocol (docs/PROTOCOL.md, "Control fields"). */
 static gboolean
 transport_field (const char *name)
 {
@@ -1442,9 +1442,10 @@ transport_field (const char *name)
   return g_strv_contains (names, name);
 }
 
-/* Just enough of the netstring encoding (§1.3) to read the fixtures: returns
- * "t=TYPE name=value ..." without transport fields, or fails the test. The
- * `dest` of ip-request-resp is kept (it is protocol there). */
+/* Just enough of the netstring encoding (docs/PROTOCOL.md, "Netstring
+ * encoding") to read the fixtures: returns "t=TYPE name=value ..." without
+ * transport fields, or fails the test. The `dest` of ip-request-resp is kept
+ * (it is protocol there). */
 static char *
 read_capture (const char *name)
 {

@@ -200,7 +200,8 @@ test_encode_classic_exact (void)
   g_autoptr (GBytes) bytes = hb_wire_encode (msg, HB_WIRE_CLASSIC, &error);
   g_autofree char *text = NULL;
   g_autofree char *fields = NULL;
-  /* §1.2: newline as 0x13, binary as "(1)" + base64, datagram = strlen + 1. */
+  /* Newline as 0x13, binary as "(1)" + base64, datagram = strlen + 1
+   * (docs/PROTOCOL.md, "Classic encoding"). */
   static const char expected[] = ">>>\nt=status\ninfo=two\x13lines=x\n"
                                  "(1)srcuuid=AAECAwQFBgcICQoLDA0ODw==\ne=\n<<<\n";
 
@@ -220,7 +221,8 @@ test_encode_netstring_exact (void)
   g_autoptr (HbMsg) msg = sample_msg ();
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) bytes = hb_wire_encode (msg, HB_WIRE_NETSTRING, &error);
-  /* §1.3: L = 3 + name + 1 + value, raw values, no escaping. */
+  /* L = 3 + name + 1 + value, raw values, no escaping (docs/PROTOCOL.md,
+   * "Netstring encoding"). */
   static const char expected[] = "###\n11:(0)t=status,19:(0)info=two\nlines=x,"
                                  "27:(1)srcuuid=\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f,"
                                  "5:(0)e=,%%%\n";
@@ -525,7 +527,7 @@ test_decode_prefixes (void)
     }
 }
 
-/* ---- size limits (§1.5) -------------------------------------------------------------- */
+/* ---- size limits (docs/PROTOCOL.md, "Size limits") --------------------------------- */
 
 static HbMsg *
 msg_with_value_of (gsize n)

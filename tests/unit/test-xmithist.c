@@ -1,4 +1,5 @@
-/* Unit tests for lib/xmithist: the 500-message transmit history and rexmit serving (§1.9). */
+/* Unit tests for lib/xmithist: the 500-message transmit history and rexmit serving
+ * (docs/PROTOCOL.md, "Sequence numbers", "Retransmission"). */
 #include "xmithist.h"
 
 #include <string.h>
