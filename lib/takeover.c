@@ -656,7 +656,12 @@ hb_takeover_group_started (HbTakeover *t, gint64 now_us, const char *key, gboole
     }
   else
     {
+      if (g->start_failures > 0 && t->now - g->start_failed_us > TK_START_FAILURE_MEMORY_US)
+        {
+          g->start_failures = 0;
+        }
       g->start_failures++;
+      g->start_failed_us = t->now;
       tk_start_failed (t, g, failed_resource);
     }
   tk_end (t);

@@ -869,6 +869,30 @@ test_failed_start (void)
   g_assert_cmpint (hb_takeover_group_holder (lab->node[N1].t, G1), ==, HB_HOLDER_PEER);
 }
 
+/* A start that fails here long after an earlier failure (the peer ran the
+ * group in between) is handed over again: "failed to start again" is for a
+ * ping-pong, not for the next standby. Found by the chaos soak (episodes
+ * 213, 275, 329 of seed 316540579: the group stopped on both nodes after a
+ * standby). */
+static void
+test_failed_start_later_again (void)
+{
+  g_autoptr (TkLab) lab = settled (HB_FAILBACK_OFF, two_groups, 2);
+
+  g_hash_table_insert (lab->node[N2].fail_start, g_strdup (G1), g_strdup ("myop.sh"));
+  for (guint round = 0; round < 3; round++)
+    {
+      lab_clear (lab);
+      run_standby (lab, N1, "local");
+      lab_advance (lab, 70000);
+      lab_expect (lab, N2, "log CRIT: Giving up resources due to failure of myop.sh");
+      lab_expect_not (lab, N2, "log ERROR: Resource group " G1
+                               " failed to start again; leaving it stopped.");
+      g_assert_cmpstr (lab_runner (lab, G1), ==, "node1");
+      g_assert_cmpstr (lab_runner (lab, G2), ==, "node2");
+    }
+}
+
 /* Neither node can start it: handed over once, back once, then left stopped. */
 static void
 test_failed_start_everywhere (void)
@@ -1680,6 +1704,7 @@ main (int argc, char **argv)
 
       g_test_add_data_func (name, &split_cases[i], test_split_brain);
     }
+  g_test_add_func ("/takeover/failure/start-later-again", test_failed_start_later_again);
   g_test_add_func ("/takeover/split-brain/hb306-gives-back", test_hb306_gives_back_announce);
   g_test_add_data_func ("/takeover/split-brain/hb306-kept", GINT_TO_POINTER (FALSE),
                         test_split_brain_hb306);
