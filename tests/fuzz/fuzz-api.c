@@ -19,19 +19,11 @@
  * encoders, which fuzz-proto does not.
  * Any violation aborts, so the fuzzer reports it like a crash.
  * Built only with ./configure --enable-fuzzing CC=clang; run by tests/fuzz/run-fuzz. */
+#include "fuzz-common.h"
 #include "apiproto.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static void
-require (gboolean condition)
-{
-  if (!condition)
-    {
-      abort ();
-    }
-}
 
 static gboolean
 no_control_bytes (const char *text)

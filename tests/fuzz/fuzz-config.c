@@ -22,6 +22,7 @@
  * Any violation aborts, so the fuzzer reports it like a crash.
  * Built only with ./configure --enable-fuzzing CC=clang; run by tests/fuzz/run-fuzz. */
 #define _GNU_SOURCE /* memmem */
+#include "fuzz-common.h"
 #include "config.h"
 
 #include <stdlib.h>
@@ -32,15 +33,6 @@
 #define MARK "SeCrEt"
 
 static const char *const paths[] = { CONFDIR "/ha.cf", CONFDIR "/authkeys", CONFDIR "/haresources" };
-
-static void
-require (gboolean condition)
-{
-  if (!condition)
-    {
-      abort ();
-    }
-}
 
 /* ---- the host ---------------------------------------------------------------------- */
 
@@ -109,36 +101,10 @@ split_input (const char *data, gsize size, HbConfigText text[3])
 static guint
 count_lines (const HbConfigText *text)
 {
-  const char *p = text->contents;
-  const char *end = p != NULL ? p + text->len : NULL;
-  guint lines = 1;
-
-  while (p != NULL && (p = memchr (p, '\n', (gsize) (end - p))) != NULL)
-    {
-      lines++;
-      p++;
-    }
-  return lines;
+  return fuzz_count_lines (text->contents, text->len);
 }
 
 /* ---- properties ------------------------------------------------------------------------ */
-
-static gboolean
-printable (const char *text)
-{
-  if (!g_utf8_validate (text, -1, NULL))
-    {
-      return FALSE;
-    }
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      if (g_unichar_iscntrl (g_utf8_get_char (p)))
-        {
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
 
 static void
 check_diags (GPtrArray *diags, const HbConfigText text[3], const GError *error)
@@ -167,7 +133,7 @@ check_diags (GPtrArray *diags, const HbConfigText text[3], const GError *error)
       require (d->domain == HB_CONFIG_ERROR);
       require (d->line <= lines[r]);
       require (g_str_has_prefix (d->message, prefix) && d->message[strlen (prefix)] != '\0');
-      require (printable (d->message));
+      require (fuzz_printable (d->message));
       require (r > rank || (r == rank && d->line >= line));
       rank = r;
       line = d->line;

@@ -13,6 +13,7 @@
  *     nothing, read back as `ipvsadm -S` output, are the table, and in sync.
  * Any violation aborts, so the fuzzer reports it like a crash.
  * Built only with ./configure --enable-fuzzing CC=clang; run by tests/fuzz/run-fuzz. */
+#include "fuzz-common.h"
 #include "lvsconf-private.h"
 #include "lvs-plan.h"
 
@@ -21,48 +22,6 @@
 #include <string.h>
 
 #define FILE_NAME "f.conf"
-
-static void
-require (gboolean condition)
-{
-  if (!condition)
-    {
-      abort ();
-    }
-}
-
-/* memchr, not a loop of our own: the harness is instrumented too. */
-static guint
-count_lines (const char *text, gsize len)
-{
-  const char *end = text + len;
-  guint lines = 1;
-
-  while (len > 0 && (text = memchr (text, '\n', (gsize) (end - text))) != NULL)
-    {
-      lines++;
-      text++;
-    }
-  return lines;
-}
-
-/* Valid UTF-8 without control characters. */
-static gboolean
-printable (const char *text)
-{
-  if (!g_utf8_validate (text, -1, NULL))
-    {
-      return FALSE;
-    }
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      if (g_unichar_iscntrl (g_utf8_get_char (p)))
-        {
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
 
 /* "f.conf:LINE: " with 0 <= LINE <= max_line (0: the whole file). */
 static void
@@ -76,7 +35,7 @@ check_located (const char *message, guint max_line)
   require (g_ascii_isdigit (*p));
   line = g_ascii_strtoull (p, &end, 10);
   require (line <= max_line && g_str_has_prefix (end, ": "));
-  require (printable (message));
+  require (fuzz_printable (message));
 }
 
 static void
@@ -202,7 +161,7 @@ int
 LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
   const char *text = (const char *) data;
-  guint max_line = count_lines (text, size);
+  guint max_line = fuzz_count_lines (text, size);
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
   g_autoptr (HbLvsConfig) config = NULL;

@@ -11,33 +11,11 @@
  *     then in sync; the nft ruleset for it can always be written.
  * Any violation aborts, so the fuzzer reports it like a crash.
  * Built only with ./configure --enable-fuzzing CC=clang; run by tests/fuzz/run-fuzz. */
+#include "fuzz-common.h"
 #include "lvs-plan.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static void
-require (gboolean condition)
-{
-  if (!condition)
-    {
-      abort ();
-    }
-}
-
-/* strchr, not a loop of our own: the harness is instrumented too. */
-static guint
-count_lines (const char *text)
-{
-  guint lines = 1;
-
-  while ((text = strchr (text, '\n')) != NULL)
-    {
-      lines++;
-      text++;
-    }
-  return lines;
-}
 
 /* "PREFIX N: " with 1 <= N <= max_line. */
 static void
@@ -151,7 +129,7 @@ int
 LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
   g_autofree char *text = g_strndup ((const char *) data, size);
-  guint max_line = count_lines (text);
+  guint max_line = fuzz_count_lines (text, strlen (text));
 
   check_ipvs (text, max_line);
   check_nft (text, max_line);

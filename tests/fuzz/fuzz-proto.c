@@ -16,20 +16,12 @@
  *
  * Any violation aborts, so the fuzzer reports it like a crash. Built only with
  * ./configure --enable-fuzzing CC=clang; run by tests/fuzz/run-fuzz. */
+#include "fuzz-common.h"
 #include "apiproto.h"
 #include "membership.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static void
-require (gboolean condition)
-{
-  if (!condition)
-    {
-      abort ();
-    }
-}
 
 /* ---- API protocol ---------------------------------------------------------------------- */
 

@@ -4,6 +4,7 @@
  *   - a message we sign verifies, with the index we signed with.
  * Any violation aborts, so the fuzzer reports it like a crash.
  * Built only with ./configure --enable-fuzzing CC=clang; run by tests/fuzz/run-fuzz. */
+#include "fuzz-common.h"
 #include "wire.h"
 #include "auth.h"
 
@@ -17,15 +18,6 @@ fill_keys (HbAuthKey keys[HB_AUTH_MAX_KEYS])
   keys[1] = (HbAuthKey) { HB_AUTH_CRC, NULL };
   keys[2] = (HbAuthKey) { HB_AUTH_MD5, (char *) "secret" };
   keys[3] = (HbAuthKey) { HB_AUTH_SHA1, (char *) "secret" };
-}
-
-static void
-require (gboolean condition)
-{
-  if (!condition)
-    {
-      abort ();
-    }
 }
 
 static gboolean
