@@ -37,6 +37,19 @@ afb_of (gconstpointer data)
   return afb_modes[GPOINTER_TO_UINT (data)];
 }
 
+/* node2 plays a Heartbeat 3.0.6 peer (the test writes its messages): node1
+ * starts, hears it holding its own groups, and takes its own. */
+static void
+start_with_hb306_peer (TkLab *lab)
+{
+  lab->node[N2].scripted = TRUE;
+  lab_boot (lab, N1);
+  lab_run (lab);
+  lab_comm_up (lab, N1, HB_PEER_ALIVE);
+  lab_inject (lab, N1, "t=resource rsc_hold=local rtype=full isstable=1");
+  lab_run (lab);
+}
+
 /* ---- startup ------------------------------------------------------------------------ */
 
 static void
@@ -397,12 +410,7 @@ test_standby_timeout (void)
   g_autoptr (TkLab) lab = lab_new (HB_FAILBACK_OFF, two_groups, 2);
   g_autoptr (GError) error = NULL;
 
-  lab->node[N2].scripted = TRUE;
-  lab_boot (lab, N1);
-  lab_run (lab);
-  lab_comm_up (lab, N1, HB_PEER_ALIVE);
-  lab_inject (lab, N1, "t=resource rsc_hold=local rtype=full isstable=1");
-  lab_run (lab);
+  start_with_hb306_peer (lab);
   g_assert_cmpstr (lab_runner (lab, G1), ==, "node1");
   lab_clear (lab);
   g_assert_true (lab_standby (lab, N1, "all", &error));
@@ -581,12 +589,7 @@ test_failback_delayed (void)
 {
   g_autoptr (TkLab) lab = lab_new (HB_FAILBACK_ON, two_groups, 2);
 
-  lab->node[N2].scripted = TRUE;
-  lab_boot (lab, N1);
-  lab_run (lab);
-  lab_comm_up (lab, N1, HB_PEER_ALIVE);
-  lab_inject (lab, N1, "t=resource rsc_hold=local rtype=full isstable=1");
-  lab_run (lab);
+  start_with_hb306_peer (lab);
   lab->node[N1].hold_agents = TRUE;
   lab_peer_dead (lab, N1);               /* G2 starting here, held */
   lab_inject (lab, N1, "t=starting");    /* the home node is back */
@@ -775,12 +778,7 @@ test_split_brain_hb306 (gconstpointer data)
   gboolean restarts = GPOINTER_TO_INT (data);
   g_autoptr (TkLab) lab = lab_new (HB_FAILBACK_OFF, two_groups, 2);
 
-  lab->node[N2].scripted = TRUE;
-  lab_boot (lab, N1);
-  lab_run (lab);
-  lab_comm_up (lab, N1, HB_PEER_ALIVE);
-  lab_inject (lab, N1, "t=resource rsc_hold=local rtype=full isstable=1");
-  lab_run (lab);
+  start_with_hb306_peer (lab);
   lab_expect (lab, N1, "start " G1);
   lab_expect_not (lab, N1, "start " G2);
   lab_peer_dead (lab, N1);
@@ -828,12 +826,7 @@ test_hb306_gives_back_announce (void)
 {
   g_autoptr (TkLab) lab = lab_new (HB_FAILBACK_OFF, two_groups, 2);
 
-  lab->node[N2].scripted = TRUE;
-  lab_boot (lab, N1);
-  lab_run (lab);
-  lab_comm_up (lab, N1, HB_PEER_ALIVE);
-  lab_inject (lab, N1, "t=resource rsc_hold=local rtype=full isstable=1");
-  lab_run (lab);
+  start_with_hb306_peer (lab);
   lab_expect (lab, N1, "start " G1);
   lab_clear (lab);
   lab_inject (lab, N1, "t=resource rsc_hold=foreign info=mach_down");
