@@ -4,6 +4,7 @@
  * -m/-g/-i NAT/DR/TUN, -w weight.
  */
 #include "lvs-plan-private.h"
+#include "printable.h"
 
 #include <string.h>
 
@@ -53,6 +54,27 @@ split_addr_port (const char *s, char **addr, guint16 *port)
   return TRUE;
 }
 
+/* A scheduler name as the kernel has them (rr, wrr, lblcr, ...): lower-case
+ * letters, digits and '_', shorter than IP_VS_SCHEDNAME_MAXLEN (16). */
+static gboolean
+sched_name_ok (const char *s)
+{
+  gsize len = strlen (s);
+
+  if (len == 0 || len >= 16)
+    {
+      return FALSE;
+    }
+  for (const char *p = s; *p != '\0'; p++)
+    {
+      if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '_')
+        {
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 save_option (SaveLine *l, const char *opt, const char *arg)
 {
@@ -73,6 +95,10 @@ save_option (SaveLine *l, const char *opt, const char *arg)
     }
   else if (strcmp (opt, "-s") == 0)
     {
+      if (!sched_name_ok (arg))
+        {
+          return FALSE;
+        }
       g_free (l->sched);
       l->sched = g_strdup (arg);
     }
@@ -137,7 +163,14 @@ parse_save_line (const char *line, guint lineno, SaveLine *l, GError **error)
                        "ipvsadm -S line %u: option %s without its value", lineno, v[i]);
           return FALSE;
         }
-      save_option (l, v[i], v[i + 1]);
+      if (!save_option (l, v[i], v[i + 1]))
+        {
+          g_autofree char *shown = hb_printable (v[i + 1]);
+
+          g_set_error (error, HB_LVS_PLAN_ERROR, HB_LVS_PLAN_ERROR_PARSE,
+                       "ipvsadm -S line %u: bad scheduler name \"%s\"", lineno, shown);
+          return FALSE;
+        }
       i++;
     }
   if (!l->skip && (l->vaddr == NULL || (!l->service && l->raddr == NULL)))

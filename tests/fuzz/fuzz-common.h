@@ -5,14 +5,20 @@
 #pragma once
 
 #include <glib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* require (CONDITION): a failed property says which one before the abort,
+ * so a finding names its line without a debugger. */
+#define require(condition) fuzz_require ((condition), #condition, __FILE__, __LINE__)
+
 static inline void
-require (gboolean condition)
+fuzz_require (gboolean condition, const char *text, const char *file, int line)
 {
   if (!condition)
     {
+      fprintf (stderr, "%s:%d: property failed: %s\n", file, line, text);
       abort ();
     }
 }

@@ -310,6 +310,37 @@ test_ipvs_in_sync (void)
   g_assert_cmpint (hb_lvs_table_compare (want, empty, NULL), ==, HB_LVS_MATCH_NONE);
 }
 
+/* A scheduler the kernel could not have (a control byte, a stray option)
+ * is refused with its line: kept, it was written back into the commands and
+ * read again differently (a trailing CR), so status never matched. Found by
+ * fuzz-lvsplan. */
+static void
+test_ipvs_bad_scheduler (void)
+{
+  static const char *const bad[] = { "w\rr", "-A", "WRR", "wrr;", "abcdefghijklmnop" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("-A -t 192.0.2.1:80 -s rr\n-A -t 192.0.2.2:80 -s %s\n",
+                                               bad[i]);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (HbLvsTable) t = hb_lvs_plan_ipvs_parse_save (text, &error);
+
+      g_assert_null (t);
+      g_assert_error (error, HB_LVS_PLAN_ERROR, HB_LVS_PLAN_ERROR_PARSE);
+      g_assert_true (g_str_has_prefix (error->message, "ipvsadm -S line 2: bad scheduler name \""));
+      g_assert_null (strchr (error->message, '\r'));
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *good = i == 0 ? "lblcr" : "mh";
+      g_autofree char *text = g_strdup_printf ("-A -u 192.0.2.2:53 -s %s\n", good);
+      g_autoptr (HbLvsTable) t = hb_lvs_plan_ipvs_parse_save (text, NULL);
+
+      g_assert_nonnull (t);
+    }
+}
+
 /* What an edited configuration no longer wants: here, everything but 10101. */
 static void
 test_table_minus (void)
@@ -427,6 +458,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/lvs-plan/ipvs/bad-scheduler", test_ipvs_bad_scheduler);
   g_test_add_func ("/lvs-plan/nft/ruleset", test_nft_ruleset);
   g_test_add_func ("/lvs-plan/nft/ruleset-create", test_nft_ruleset_create);
   g_test_add_func ("/lvs-plan/nft/ruleset-down", test_nft_ruleset_down);
