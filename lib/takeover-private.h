@@ -60,9 +60,9 @@ typedef struct
   gboolean restart_claim;/* the startup probe found it running (restart_keys) */
   gboolean peer_restart; /* the peer says so of its copy */
   gboolean found_running;/* the startup probe found it running */
-  guint start_failures;  /* failed starts here since the last good one, within
-                          * TK_START_FAILURE_MEMORY_US of each other */
-  gint64 start_failed_us;/* the latest of them */
+  guint start_failures;  /* failed starts here since the last good one */
+  gboolean handed_back;  /* acquired from a peer whose start of it failed (handoff=1) */
+  gboolean bounced;      /* its latest start here failed, and it had come back so */
 } TkGroup;
 
 typedef enum
@@ -127,6 +127,7 @@ struct _HbTakeover
   HbRsc sb_rsc;
   gint64 sb_deadline;        /* 0 = none */
   TkOrigin sb_origin;
+  gboolean sb_peer_handoff;  /* the peer's `me` said handoff=1: its start failed */
   HbRsc deferred_rsc;        /* a peer's `me` that came while we were busy */
   gint64 deferred_until;     /* 0 = none; the requester waits 10 s */
 
@@ -177,10 +178,6 @@ void tk_send_resources_held (HbTakeover *t, gboolean stable, const char *info);
 /* How long a Heartbeat 3.0.6 peer gets, after a partition heal, to show it
  * noticed it too (it restarts itself 2 s after it notices, within a
  * keepalive of our noticing): then we stop what we took over from it. */
-/* A failed start here more than this after the previous one starts a new
- * count: "failed to start again" stops a ping-pong between two nodes that
- * both fail, not the next standby minutes later. */
-#define TK_START_FAILURE_MEMORY_US (60 * G_TIME_SPAN_SECOND)
 #define HB306_HEAL_WAIT_US (2500 * G_TIME_SPAN_MILLISECOND)
 void tk_hb306_heal_expired (HbTakeover *t);
 void tk_announce (HbTakeover *t, const char *reason);

@@ -15,6 +15,12 @@ tk_send_standby (HbTakeover *t, TkStandby phase, HbRsc rsc)
 
   hb_takeover_msg_add (msg, "rsc_hold", hb_rsc_to_string (rsc));
   hb_takeover_msg_add (msg, "info", standby_info[phase]);
+  if (phase == TK_SB_ME && t->sb_origin == TK_ORIGIN_HANDOFF)
+    {
+      /* systole: our start of these failed (Heartbeat 3.0.6 ignores it): the
+       * peer knows a group that fails there too is bouncing. */
+      hb_takeover_msg_add (msg, "handoff", "1");
+    }
   tk_send (t, msg);
 }
 
@@ -96,6 +102,7 @@ tk_standby_request (HbTakeover *t, HbRsc rsc, TkOrigin origin)
     {
       return FALSE;
     }
+  t->sb_origin = origin;
   tk_send_standby (t, TK_SB_ME, rsc);
   tk_log (t, HB_TAKEOVER_LOG_INFO, "%s wants to go standby [%s]", t->local, hb_rsc_to_string (rsc));
   t->other_stable = FALSE;
@@ -278,6 +285,11 @@ tk_go_standby_other (HbTakeover *t, HbRsc rsc)
   t->sb_deadline = t->now + t->standby_us;
   tk_log (t, HB_TAKEOVER_LOG_INFO, "acquire %s HA resources (standby).", hb_rsc_to_string (act));
   tk_job_want_class (t, job, act, TRUE);
+  for (guint i = 0; i < job->members->len; i++)
+    {
+      tk_group (t, g_array_index (job->members, guint, i))->handed_back = t->sb_peer_handoff;
+    }
+  t->sb_peer_handoff = FALSE;
   tk_job_submit (t, job);
 }
 
@@ -408,6 +420,10 @@ tk_recv_ask_resources (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
     {
       return TRUE; /* standby message ignored during shutdown */
     }
+  if (g_strcmp0 (info, "me") == 0)
+    {
+      t->sb_peer_handoff = g_strcmp0 (hb_takeover_msg_get (msg, "handoff"), "1") == 0;
+    }
   if (tk_standby_defer (t, info, from, rsc) || !tk_standby_acceptable (t, info, from))
     {
       return TRUE;
@@ -512,7 +528,7 @@ tk_job_done_failed_start (HbTakeover *t, TkJob *job)
     {
       return;
     }
-  if (g->start_failures > 1)
+  if (g->bounced)
     {
       /* It came back after failing here (the peer could not run it either):
        * stop the ping-pong, leave it stopped for an operator. */

@@ -651,17 +651,15 @@ hb_takeover_group_started (HbTakeover *t, gint64 now_us, const char *key, gboole
   if (ok)
     {
       g->start_failures = 0;
+      g->handed_back = FALSE;
       tk_group_set_state (t, g, HB_GROUP_RUNNING);
       tk_group_drive (t, g);
     }
   else
     {
-      if (g->start_failures > 0 && t->now - g->start_failed_us > TK_START_FAILURE_MEMORY_US)
-        {
-          g->start_failures = 0;
-        }
       g->start_failures++;
-      g->start_failed_us = t->now;
+      g->bounced = g->handed_back && g->start_failures > 1;
+      g->handed_back = FALSE;
       tk_start_failed (t, g, failed_resource);
     }
   tk_end (t);
