@@ -135,6 +135,7 @@ tk_peer_dead (HbTakeover *t)
   t->peer_restarting = FALSE;
   t->heal_pending = FALSE;
   t->hb306_heal_at = 0;
+  t->hb306_claim_at = 0;
   t->self_restarting = FALSE; /* what we found running is ours to keep */
   for (guint i = 0; i < t->groups->len; i++)
     {
@@ -176,6 +177,7 @@ hb_takeover_peer_restarted (HbTakeover *t, gint64 now_us, GPtrArray *actions)
   t->other_stable = FALSE;
   t->heal_pending = FALSE;
   t->hb306_heal_at = 0;
+  t->hb306_claim_at = 0;
   t->peer_systole = FALSE; /* a new run: it may be another implementation */
   if (t->comm_is_up && t->rstate != TK_R_INIT && !t->shutting_down)
     {
@@ -479,6 +481,70 @@ tk_partition_healed (HbTakeover *t)
       return;
     }
   tk_legacy_reclaim (t);
+}
+
+/* Groups we run that the peer now claims too. */
+static gboolean
+tk_holds_claimed (const HbTakeover *t)
+{
+  for (guint i = 0; i < t->groups->len; i++)
+    {
+      const TkGroup *g = g_ptr_array_index (t->groups, i);
+
+      if (tk_group_held (g) && g->peer_holds)
+        {
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* A Heartbeat 3.0.6 peer announced a takeover (`resource info=mach_down`)
+ * of groups we run while we never lost it: it declared us dead on its own
+ * (packets from us lost or late). If it also noticed our return it restarts
+ * within HB306_HEAL_WAIT_US, giving everything up; if not (a late heartbeat
+ * it took for a death), it keeps them for good, and its gratuitous ARPs
+ * moved the clients to it. */
+void
+tk_hb306_note_claim (HbTakeover *t, const HbTakeoverMsg *msg)
+{
+  if (!t->nice || t->peer_systole || t->peer_dead || t->heal_pending || t->hb306_claim_at != 0
+      || g_strcmp0 (hb_takeover_msg_get (msg, "info"), "mach_down") != 0 || !tk_holds_claimed (t))
+    {
+      return;
+    }
+  t->hb306_claim_at = t->now > G_MAXINT64 - HB306_HEAL_WAIT_US ? G_MAXINT64
+                                                                 : t->now + HB306_HEAL_WAIT_US;
+}
+
+void
+tk_hb306_claim_expired (HbTakeover *t)
+{
+  TkJob *job;
+
+  if (!t->nice || t->peer_systole || t->peer_dead || t->peer_left || t->shutting_down
+      || !tk_holds_claimed (t))
+    {
+      return;
+    }
+  job = tk_job_new (TK_JOB_HEAL, HB_RSC_NONE, NULL);
+  tk_log (t, HB_TAKEOVER_LOG_WARN,
+          "%s (Heartbeat 3.0.6: it lists no groups) took over groups we run and kept them: "
+          "stopping ours.",
+          t->peer);
+  for (guint i = 0; i < t->groups->len; i++)
+    {
+      TkGroup *g = tk_group (t, i);
+
+      if (!tk_group_held (g) || !g->peer_holds || g->state == HB_GROUP_UNSTOPPABLE)
+        {
+          continue;
+        }
+      tk_log_split (t, g->key, t->peer, t->local);
+      tk_job_add (job, i);
+      tk_group_want (t, i, FALSE);
+    }
+  tk_job_submit (t, job);
 }
 
 /* A Heartbeat 3.0.6 peer never lists its groups, nor answers ours: the node

@@ -143,6 +143,7 @@ struct _HbTakeover
   gboolean heal_pending;     /* resolve duplicates on the next peer holdings */
   gboolean peer_systole;     /* a full `resource` of its run listed groups (held_keys) */
   gint64 hb306_heal_at;      /* 0 = none: a 3.0.6 peer did not restart after a heal */
+  gint64 hb306_claim_at;     /* 0 = none: a 3.0.6 peer took over groups we run */
   gboolean facts_changed;    /* a split brain flag was cleared: tell the peer */
 
   guint ping_reachable;
@@ -180,6 +181,8 @@ void tk_send_resources_held (HbTakeover *t, gboolean stable, const char *info);
  * keepalive of our noticing): then we stop what we took over from it. */
 #define HB306_HEAL_WAIT_US (2500 * G_TIME_SPAN_MILLISECOND)
 void tk_hb306_heal_expired (HbTakeover *t);
+void tk_hb306_claim_expired (HbTakeover *t);
+void tk_hb306_note_claim (HbTakeover *t, const HbTakeoverMsg *msg);
 void tk_announce (HbTakeover *t, const char *reason);
 
 /* ---- takeover-startup.c -------------------------------------------------- */

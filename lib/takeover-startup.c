@@ -487,6 +487,7 @@ tk_recv_resource (HbTakeover *t, const HbTakeoverMsg *msg, GError **error)
       t->other_stable = FALSE;
     }
   tk_audit (t); /* what both sides claim, before we heal anything */
+  tk_hb306_note_claim (t, msg);
   if (t->heal_pending || hb_takeover_msg_get (msg, "held_keys") != NULL)
     {
       /* A peer that lists its groups is judged on every list: whatever led

@@ -730,6 +730,7 @@ static const TkTimer timers[] = {
   { G_STRUCT_OFFSET (HbTakeover, failback_at), tk_perform_failback },
   { G_STRUCT_OFFSET (HbTakeover, handoff_at), tk_handoff_try },
   { G_STRUCT_OFFSET (HbTakeover, hb306_heal_at), tk_hb306_heal_expired },
+  { G_STRUCT_OFFSET (HbTakeover, hb306_claim_at), tk_hb306_claim_expired },
 };
 
 void

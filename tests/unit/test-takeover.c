@@ -840,6 +840,32 @@ test_hb306_gives_back_announce (void)
   lab_expect_not (lab, N1, "resend-arp " G2);
 }
 
+/* A Heartbeat 3.0.6 peer took a late heartbeat of ours for a death, took
+ * our group over (its mach_down) and, not seeing a partition, keeps it: we
+ * stop ours 2.5 s later (its gratuitous ARPs moved the clients already).
+ * Found by the soak (seed 255089979, episode 48: two holders for 46 s). */
+static void
+test_hb306_claim_kept (void)
+{
+  g_autoptr (TkLab) lab = lab_new (HB_FAILBACK_OFF, two_groups, 2);
+
+  start_with_hb306_peer (lab);
+  lab_clear (lab);
+  lab_inject (lab, N1, "t=resource rsc_hold=foreign info=mach_down");
+  lab_run (lab);
+  lab_advance (lab, 2499);
+  lab_expect_not (lab, N1, "stop " G1);
+  lab_advance (lab, 1);
+  lab_expect_seq (lab, N1, (const char *const[]){
+                             "log WARN: node2 (Heartbeat 3.0.6: it lists no groups) took over groups "
+                             "we run and kept them: stopping ours.",
+                             "log ERROR: Split brain: resource group " G1 " is running on both node2 "
+                             "and node1: node2 keeps it, node1 stops it.",
+                             "stop " G1, NULL });
+  g_assert_false (g_hash_table_contains (lab->node[N1].actual, G1));
+  g_assert_cmpint (hb_takeover_next_deadline (lab->node[N1].t), ==, G_MAXINT64);
+}
+
 /* ---- failures (docs/PROTOCOL.md, "Group start and stop") ------------------------------------ */
 
 static void
@@ -1700,6 +1726,7 @@ main (int argc, char **argv)
       g_test_add_data_func (name, &split_cases[i], test_split_brain);
     }
   g_test_add_func ("/takeover/failure/start-later-again", test_failed_start_later_again);
+  g_test_add_func ("/takeover/split-brain/hb306-claim-kept", test_hb306_claim_kept);
   g_test_add_func ("/takeover/split-brain/hb306-gives-back", test_hb306_gives_back_announce);
   g_test_add_data_func ("/takeover/split-brain/hb306-kept", GINT_TO_POINTER (FALSE),
                         test_split_brain_hb306);
