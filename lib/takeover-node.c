@@ -18,6 +18,7 @@ tk_forget_peer_holdings (HbTakeover *t)
 }
 
 static void tk_legacy_reclaim (HbTakeover *t);
+static void tk_hb306_take_back (HbTakeover *t);
 
 /* ---- death ------------------------------------------------------------------------ */
 
@@ -179,6 +180,10 @@ hb_takeover_peer_restarted (HbTakeover *t, gint64 now_us, GPtrArray *actions)
   t->hb306_heal_at = 0;
   t->hb306_claim_at = 0;
   t->peer_systole = FALSE; /* a new run: it may be another implementation */
+  if (t->comm_is_up && t->rstate != TK_R_INIT && !t->shutting_down && t->nice)
+    {
+      tk_hb306_take_back (t);
+    }
   if (t->comm_is_up && t->rstate != TK_R_INIT && !t->shutting_down)
     {
       /* Its `starting` may have been lost (it restarted behind a partition
@@ -483,6 +488,43 @@ tk_partition_healed (HbTakeover *t)
   tk_legacy_reclaim (t);
 }
 
+/* The peer restarted after we stopped groups for it (it noticed the heal
+ * after all, late): its restart gave everything up, and a restarted 3.0.6
+ * node takes only its own groups, so we take back those we stopped. */
+static void
+tk_hb306_take_back (HbTakeover *t)
+{
+  TkJob *job = NULL;
+
+  for (guint i = 0; i < t->groups->len; i++)
+    {
+      TkGroup *g = tk_group (t, i);
+
+      if (!g->yielded_hb306)
+        {
+          continue;
+        }
+      g->yielded_hb306 = FALSE;
+      if (tk_group_held (g) || tk_group_busy (g) || (!g->ours && t->auto_failback == HB_FAILBACK_LEGACY))
+        {
+          continue;
+        }
+      if (job == NULL)
+        {
+          job = tk_job_new (TK_JOB_HEAL, HB_RSC_NONE, NULL);
+        }
+      tk_log (t, HB_TAKEOVER_LOG_WARN,
+              "%s restarted after all: taking back resource group %s, which it gave up.",
+              t->peer, g->key);
+      tk_job_add (job, i);
+      tk_group_want (t, i, TRUE);
+    }
+  if (job != NULL)
+    {
+      tk_job_submit (t, job);
+    }
+}
+
 /* Groups we run that the peer now claims too. */
 static gboolean
 tk_holds_claimed (const HbTakeover *t)
@@ -541,6 +583,7 @@ tk_hb306_claim_expired (HbTakeover *t)
           continue;
         }
       tk_log_split (t, g->key, t->peer, t->local);
+      g->yielded_hb306 = TRUE;
       tk_job_add (job, i);
       tk_group_want (t, i, FALSE);
     }
@@ -580,6 +623,7 @@ tk_hb306_heal_expired (HbTakeover *t)
           continue;
         }
       tk_log_split (t, g->key, t->peer, t->local);
+      g->yielded_hb306 = TRUE;
       tk_job_add (job, i);
       tk_group_want (t, i, FALSE);
     }

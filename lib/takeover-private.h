@@ -63,6 +63,7 @@ typedef struct
   guint start_failures;  /* failed starts here since the last good one */
   gboolean handed_back;  /* acquired from a peer whose start of it failed (handoff=1) */
   gboolean bounced;      /* its latest start here failed, and it had come back so */
+  gboolean yielded_hb306;/* stopped for a Heartbeat 3.0.6 peer that kept it (until it restarts) */
 } TkGroup;
 
 typedef enum

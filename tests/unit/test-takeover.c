@@ -813,6 +813,20 @@ test_split_brain_hb306 (gconstpointer data)
   g_assert_false (g_hash_table_contains (lab->node[N1].actual, G2));
   g_assert_true (g_hash_table_contains (lab->node[N1].actual, G1));
   g_assert_cmpint (hb_takeover_next_deadline (lab->node[N1].t), ==, G_MAXINT64);
+  /* It noticed after all, late: its restart gave everything up, and we take
+   * back what we stopped for it (soak 2, episode 155: stopped everywhere). */
+  lab_clear (lab);
+  lab_peer_restarted (lab, N1);
+  lab_run (lab);
+  lab_expect_seq (lab, N1, (const char *const[]){
+                             "log WARN: node2 restarted after all: taking back resource group " G2
+                             ", which it gave up.",
+                             "start " G2, NULL });
+  g_assert_true (g_hash_table_contains (lab->node[N1].actual, G2));
+  lab_clear (lab);
+  lab_peer_restarted (lab, N1); /* once only */
+  lab_run (lab);
+  lab_expect_not (lab, N1, "start " G2);
 }
 
 /* The other one-way partition with a Heartbeat 3.0.6 peer: it declared us
