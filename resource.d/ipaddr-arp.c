@@ -44,9 +44,11 @@ relay_run (HbRalog *log)
   _exit (0);
 }
 
-/* In the forked child: detach, start the relay, become send_arp. */
+/* In the forked child: detach, start the relay, become send_arp. SYNC is
+ * the write end of a close-on-exec pipe: the parent reads it to its end,
+ * which comes when exec has made this process send_arp (or it failed). */
 G_GNUC_NORETURN static void
-child_run (char *const argv[], HbRalog *log)
+child_run (char *const argv[], HbRalog *log, int sync)
 {
   int null = open ("/dev/null", O_RDWR | O_CLOEXEC);
   int pipefd[2] = { -1, -1 };
@@ -67,7 +69,9 @@ child_run (char *const argv[], HbRalog *log)
   dup2 (null, 0);
   dup2 (null, 1);
   dup2 (relay > 0 ? pipefd[1] : null, 2);
-  closefrom (3);
+  if (dup2 (sync, 3) == 3)
+    fcntl (3, F_SETFD, FD_CLOEXEC);
+  closefrom (4);
   execv (argv[0], argv);
   dprintf (2, "cannot run %s: %s\n", argv[0], strerror (errno));
   _exit (127);
@@ -89,23 +93,43 @@ write_pidfile (const char *path, pid_t pid)
   close (fd);
 }
 
+/* Returns once the child is send_arp: a stop right after this start finds
+ * it by its pid file and its name (before exec it still had ours, and the
+ * stop would have left it announcing an address just removed). */
 gboolean
 hb_ipaddr_arp_start (char *const argv[], const char *pidfile, HbRalog *log, GError **error)
 {
+  int sync[2];
   pid_t pid;
+  char byte;
 
+  if (pipe2 (sync, O_CLOEXEC) < 0)
+    sync[0] = sync[1] = -1;
   fflush (NULL);   /* the child must not flush our buffers a second time */
   pid = fork ();
   if (pid < 0)
     {
       int err = errno;
 
+      if (sync[0] >= 0)
+        {
+          close (sync[0]);
+          close (sync[1]);
+        }
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err),
                    "cannot start %s: %s", argv[0], g_strerror (err));
       return FALSE;
     }
   if (pid == 0)
-    child_run (argv, log);
+    child_run (argv, log, sync[1]);
+  if (sync[0] >= 0)
+    {
+      close (sync[1]);
+      while (read (sync[0], &byte, 1) < 0 && errno == EINTR)
+        {
+        }
+      close (sync[0]);
+    }
   write_pidfile (pidfile, pid);
   return TRUE;
 }
