@@ -559,26 +559,19 @@ tk_hb306_note_claim (HbTakeover *t, const HbTakeoverMsg *msg)
                                                                  : t->now + HB306_HEAL_WAIT_US;
 }
 
-void
-tk_hb306_claim_expired (HbTakeover *t)
+/* Stop, for a Heartbeat 3.0.6 peer that keeps them, the groups we run that
+ * it claims (TAKEN: those we took over from it), marked for tk_hb306_take_back. */
+static void
+tk_hb306_yield (HbTakeover *t, gboolean taken)
 {
-  TkJob *job;
+  TkJob *job = tk_job_new (TK_JOB_HEAL, HB_RSC_NONE, NULL);
 
-  if (!t->nice || t->peer_systole || t->peer_dead || t->peer_left || t->shutting_down
-      || !tk_holds_claimed (t))
-    {
-      return;
-    }
-  job = tk_job_new (TK_JOB_HEAL, HB_RSC_NONE, NULL);
-  tk_log (t, HB_TAKEOVER_LOG_WARN,
-          "%s (Heartbeat 3.0.6: it lists no groups) took over groups we run and kept them: "
-          "stopping ours.",
-          t->peer);
   for (guint i = 0; i < t->groups->len; i++)
     {
       TkGroup *g = tk_group (t, i);
 
-      if (!tk_group_held (g) || !g->peer_holds || g->state == HB_GROUP_UNSTOPPABLE)
+      if (!tk_group_held (g) || !(taken ? g->taken : g->peer_holds)
+          || g->state == HB_GROUP_UNSTOPPABLE)
         {
           continue;
         }
@@ -588,6 +581,21 @@ tk_hb306_claim_expired (HbTakeover *t)
       tk_group_want (t, i, FALSE);
     }
   tk_job_submit (t, job);
+}
+
+void
+tk_hb306_claim_expired (HbTakeover *t)
+{
+  if (!t->nice || t->peer_systole || t->peer_dead || t->peer_left || t->shutting_down
+      || !tk_holds_claimed (t))
+    {
+      return;
+    }
+  tk_log (t, HB_TAKEOVER_LOG_WARN,
+          "%s (Heartbeat 3.0.6: it lists no groups) took over groups we run and kept them: "
+          "stopping ours.",
+          t->peer);
+  tk_hb306_yield (t, FALSE);
 }
 
 /* A Heartbeat 3.0.6 peer never lists its groups, nor answers ours: the node
@@ -601,33 +609,17 @@ tk_hb306_claim_expired (HbTakeover *t)
 void
 tk_hb306_heal_expired (HbTakeover *t)
 {
-  TkJob *job;
-
   if (!t->nice || !t->heal_pending || t->peer_systole || t->peer_dead || t->peer_left
       || t->shutting_down)
     {
       return;
     }
   t->heal_pending = FALSE;
-  job = tk_job_new (TK_JOB_HEAL, HB_RSC_NONE, NULL);
   tk_log (t, HB_TAKEOVER_LOG_WARN,
           "%s (Heartbeat 3.0.6: it lists no groups) did not restart after the partition healed, so "
           "it kept its groups: stopping the ones taken over from it meanwhile.",
           t->peer);
-  for (guint i = 0; i < t->groups->len; i++)
-    {
-      TkGroup *g = tk_group (t, i);
-
-      if (!tk_group_held (g) || !g->taken || g->state == HB_GROUP_UNSTOPPABLE)
-        {
-          continue;
-        }
-      tk_log_split (t, g->key, t->peer, t->local);
-      g->yielded_hb306 = TRUE;
-      tk_job_add (job, i);
-      tk_group_want (t, i, FALSE);
-    }
-  tk_job_submit (t, job);
+  tk_hb306_yield (t, TRUE);
 }
 
 void
