@@ -88,6 +88,23 @@ receive_own (HbMembership *m, gint64 now_us, const HbMemberPacket *pkt, GPtrArra
   return HB_MEMBER_OWN;
 }
 
+/* A node heard for the first time before any status of it arrived: its
+ * liveness clock starts at this packet, not at our start. Otherwise a node
+ * whose first packet is not a status (an NS_ message, a resource message)
+ * brings comm up, which shortens initdead to deadtime, and is declared dead
+ * on the spot when we started more than a deadtime ago: a live peer taken for
+ * dead, its groups taken over (docs/PROTOCOL.md, "Liveness and dead
+ * detection"). */
+static void
+mark_heard (MemberNode *node, gint64 now_us)
+{
+  if (!node->heard && !node->have_status && now_us > node->last_status_us)
+    {
+      node->last_status_us = now_us;
+    }
+  node->heard = TRUE;
+}
+
 /* A ping node has no seq or hg: every echo is a sign of life (docs/PROTOCOL.md, "Ping nodes"). */
 static HbMemberVerdict
 receive_ping (MemberNode *node, gint64 now_us, GPtrArray *out)
@@ -390,7 +407,7 @@ receive_peer (HbMembership *m, MemberNode *node, gint64 now_us, const HbMemberPa
       /* NS_* messages carry no seq; only the destination matters
        * (docs/PROTOCOL.md, "Sequence numbers"). */
       refresh_link (node, pkt->link, now_us, out);
-      node->heard = TRUE;
+      mark_heard (node, now_us);
       return addressed_elsewhere (m, pkt) ? HB_MEMBER_DROP_NOT_FOR_US : HB_MEMBER_PROCESS;
     }
   if (!pkt->has_seq || !pkt->has_gen || pkt->seq == 0)
@@ -440,7 +457,7 @@ receive_peer (HbMembership *m, MemberNode *node, gint64 now_us, const HbMemberPa
        * and dies at its dead interval if it is dead. */
       return addressed_elsewhere (m, pkt) ? HB_MEMBER_DROP_NOT_FOR_US : HB_MEMBER_PROCESS;
     }
-  node->heard = TRUE;
+  mark_heard (node, now_us);
   if (pkt->is_status && sv != HB_SEQ_ACCEPT_FILLED)
     {
       /* A gap filler is a late copy of an old status, no sign of life now:

@@ -200,6 +200,68 @@ test_comm_up_any_packet (Fx *fx, gconstpointer data)
   fx_one (fx, HB_MEMBER_EVENT_NODE_DEAD);
 }
 
+/* The first packet of a node that is not a status, heard more than a deadtime
+ * after our start (its own start, or a partition that just healed): comm comes
+ * up, but the node lives a deadtime from that packet, not from our start.
+ * The old rule declared it dead on the spot and took its groups while it
+ * ran them (rsc-replay.sh under load: an NS_ packet of the peer came first). */
+static void
+test_comm_up_late_first_packet (Fx *fx, gconstpointer data)
+{
+  const gboolean ns = GPOINTER_TO_INT (data);
+  HbMemberPacket p = fx_pkt ("node2", "eth0", FALSE, 1, 5);
+  gint64 first;
+
+  p.is_ns = ns;
+  hb_membership_set_local_status (fx->m, fx->now, HB_NODE_STATUS_UP, fx->ev);
+  fx_ping (fx);
+  fx_tick (fx, T0 + 2 * DEADTIME_MS * MS); /* well inside initdead */
+  g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_NODE_DEAD), ==, 0);
+  fx_clear (fx);
+  first = fx->now;
+  g_assert_cmpint (fx_recv (fx, &p), ==, HB_MEMBER_PROCESS);
+  fx_one (fx, HB_MEMBER_EVENT_COMM_UP);
+  g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_NODE_DEAD), ==, 0);
+  g_assert_cmpstr (hb_membership_node_status (fx->m, "node2"), ==, "init");
+  g_assert_cmpint (hb_membership_next_deadline_us (fx->m), <=, first + DEADTIME_MS * MS);
+  fx_clear (fx);
+  fx_tick (fx, first + DEADTIME_MS * MS - 1);
+  g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_NODE_DEAD), ==, 0);
+  /* Its status, a keepalive later: alive from then on. */
+  fx->now = first + KEEPALIVE_MS * MS;
+  fx->seq2 = 2;
+  g_assert_cmpint (fx_status2 (fx, "eth0"), ==, HB_MEMBER_PROCESS);
+  g_assert_cmpstr (hb_membership_node_status (fx->m, "node2"), ==, "active");
+  fx_clear (fx);
+  fx_tick (fx, first + DEADTIME_MS * MS + 1);
+  g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_NODE_DEAD), ==, 0);
+  /* And one that never sends a status dies a deadtime after its packet. */
+  fx_tick (fx, first + KEEPALIVE_MS * MS + DEADTIME_MS * MS);
+  fx_one (fx, HB_MEMBER_EVENT_NODE_DEAD);
+}
+
+/* A node whose only packet is not a status dies a deadtime after it. */
+static void
+test_comm_up_late_silent (Fx *fx, gconstpointer data)
+{
+  HbMemberPacket p = fx_pkt ("node2", "eth0", FALSE, 1, 5);
+  HbMemberEvent *e;
+  gint64 first;
+
+  (void) data;
+  hb_membership_set_local_status (fx->m, fx->now, HB_NODE_STATUS_UP, fx->ev);
+  fx_ping (fx);
+  fx->now = T0 + 2 * DEADTIME_MS * MS;
+  first = fx->now;
+  fx_recv (fx, &p);
+  fx_clear (fx);
+  fx_tick (fx, first + DEADTIME_MS * MS - 1);
+  g_assert_cmpuint (fx_count (fx, HB_MEMBER_EVENT_NODE_DEAD), ==, 0);
+  fx_tick (fx, first + DEADTIME_MS * MS);
+  e = fx_one (fx, HB_MEMBER_EVENT_NODE_DEAD);
+  g_assert_cmpuint (e->interval_ms, ==, DEADTIME_MS);
+}
+
 /* ---- dead detection ------------------------------------------------------------------ */
 
 /* Offsets after the last status packet, and whether the node must be dead. */
@@ -815,6 +877,11 @@ main (int argc, char **argv)
   FX_TEST ("/membership/initdead", test_initdead);
   FX_TEST ("/membership/comm-up/all-heard", test_comm_up_all_heard);
   FX_TEST ("/membership/comm-up/any-packet", test_comm_up_any_packet);
+  g_test_add ("/membership/comm-up/late-first-packet/message", Fx, GINT_TO_POINTER (FALSE), fx_setup,
+              test_comm_up_late_first_packet, fx_teardown);
+  g_test_add ("/membership/comm-up/late-first-packet/ns", Fx, GINT_TO_POINTER (TRUE), fx_setup,
+              test_comm_up_late_first_packet, fx_teardown);
+  FX_TEST ("/membership/comm-up/late-silent", test_comm_up_late_silent);
   g_test_add_func ("/membership/comm-up/single-node", test_comm_up_single_node);
   FX_TEST ("/membership/dead/exact", test_dead_exact);
   FX_TEST ("/membership/dead/only-at-deadline", test_dead_only_at_deadline);
